@@ -1,0 +1,203 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from missions.models import Document, Mission, Period, Sourced, TimeStamped
+from missions.querysets import PeriodQuerySet
+
+from .choices import MandateCompleteness
+
+__all__ = ["AreaAttestation", "Benchmark", "Mandate", "MandateArea", "MandatedTask"]
+
+
+class MandateArea(models.Model):
+    """A broad category of mandated work (human rights, security sector reform, ...)."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mandate area")
+        verbose_name_plural = _("mandate areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MandatedTask(models.Model):
+    """A specific task inside a mandate area (human rights monitoring, legal support, ...)."""
+
+    area = models.ForeignKey(
+        MandateArea, models.CASCADE, related_name="tasks", verbose_name=_("mandate area")
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["area__name", "name"]
+        verbose_name = _("mandated task")
+        verbose_name_plural = _("mandated tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="unique_task_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mandate(Period, Sourced, TimeStamped):
+    """One period of a mission's mandate, with every area and task in force during it."""
+
+    mission = models.ForeignKey(
+        Mission, models.CASCADE, related_name="mandates", verbose_name=_("mission")
+    )
+    document = models.ForeignKey(
+        Document,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mandates",
+        verbose_name=_("adopting document"),
+    )
+    mandate_areas = models.ManyToManyField(
+        MandateArea, blank=True, related_name="mandates", verbose_name=_("mandate areas")
+    )
+    tasks = models.ManyToManyField(
+        MandatedTask, blank=True, related_name="mandates", verbose_name=_("mandated tasks")
+    )
+    completeness = models.CharField(
+        _("completeness"),
+        max_length=8,
+        choices=MandateCompleteness.choices,
+        default=MandateCompleteness.COMPLETE,
+    )
+
+    objects = PeriodQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[mandate_areas])
+
+    class Meta(Period.Meta):
+        ordering = ["mission__acronym", "start_date"]
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        constraints = [
+            *Period.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=False),
+                name="mandate_has_start",
+                violation_error_message=_("A mandate period needs a start."),
+            ),
+            models.UniqueConstraint(
+                fields=["mission", "start_date"], name="unique_mandate_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission} {self.start}–{self.end or '…'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("missions:mission_detail", kwargs={"acronym": self.mission.acronym})
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.mission_id or not self.start_date:
+            if not self.start_date:
+                raise ValidationError({"start_date": _("A mandate period needs a start.")})
+            return
+        mission = self.mission
+        errors = {}
+        # A mandate lies within its mission's life; imprecise dates get the benefit of the doubt.
+        if mission.start_date and self.latest_start < mission.start_date:
+            errors["start_date"] = _("The mandate starts before the mission (%(start)s).") % {
+                "start": mission.start
+            }
+        if mission.end_date and (self.end_date is None or self.earliest_end > mission.end_date):
+            errors["end_date"] = _("The mandate runs past the mission's end (%(end)s).") % {
+                "end": mission.end
+            }
+        candidates = (
+            Mandate.objects.filter(mission_id=self.mission_id)
+            .exclude(pk=self.pk)
+            .overlapping(self.start_date, self.end_date)
+            .select_related("mission")
+        )
+        clash = next((other for other in candidates if self.certainly_overlaps(other)), None)
+        if clash:
+            errors.setdefault(
+                "start_date", _("This period overlaps the mandate %(other)s.") % {"other": clash}
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AreaAttestation(Sourced):
+    """A source attests that a mission held a mandate area in some years (partial evidence).
+
+    Not a mandate record: statistics over mandates never count these (unknown is not zero).
+    """
+
+    mission = models.ForeignKey(
+        Mission, models.CASCADE, related_name="area_attestations", verbose_name=_("mission")
+    )
+    mandate_area = models.ForeignKey(
+        MandateArea, models.CASCADE, related_name="attestations", verbose_name=_("mandate area")
+    )
+    from_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mission__acronym", "mandate_area__slug", "from_year"]
+        verbose_name = _("mandate area attestation (partial)")
+        verbose_name_plural = _("mandate area attestations (partial)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_year__isnull=True)
+                | Q(from_year__isnull=True)
+                | Q(to_year__gte=F("from_year")),
+                name="attestation_years_ordered",
+                violation_error_message=_("The last year is before the first."),
+            ),
+            models.UniqueConstraint(
+                fields=["mission", "mandate_area", "from_year", "to_year"],
+                name="unique_attestation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission}: {self.mandate_area.slug}"
+
+
+class Benchmark(Sourced, TimeStamped):
+    """A Security Council-adopted benchmark measuring a mission's progress towards exit."""
+
+    mission = models.ForeignKey(
+        Mission, models.CASCADE, related_name="benchmarks", verbose_name=_("mission")
+    )
+    document = models.ForeignKey(
+        Document,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="benchmarks",
+        verbose_name=_("document"),
+    )
+    text = models.TextField(_("benchmark"))
+    adopted_date = models.DateField(_("adopted on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mission__acronym", "adopted_date", "pk"]
+        verbose_name = _("benchmark")
+        verbose_name_plural = _("benchmarks")
+
+    def __str__(self) -> str:
+        return f"{self.mission}: {self.text[:60]}"

@@ -1,0 +1,83 @@
+"""Reading vocabulary of the registry: one implementation of "active on a date"."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+__all__ = ["MissionQuerySet", "PeriodQuerySet"]
+
+
+def _active_on_q(day: date, prefix: str = "") -> Q:
+    # Bounds are stored widened by their precision (missions/dates.py), so this is the rule
+    # of DOMAIN.md: start <= D and (end is empty or end >= D). An unknown start is never active,
+    # nor is a period known to have ended on a date no source gives.
+    return (
+        Q(**{f"{prefix}start_date__lte": day})
+        & Q(**{f"{prefix}end_unknown": False})
+        & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day}))
+    )
+
+
+def _overlaps_q(first: date | None, last: date | None, prefix: str = "") -> Q:
+    condition = Q(**{f"{prefix}start_date__isnull": False}) & Q(**{f"{prefix}end_unknown": False})
+    if last is not None:
+        condition &= Q(**{f"{prefix}start_date__lte": last})
+    if first is not None:
+        condition &= Q(**{f"{prefix}end_date__isnull": True}) | Q(
+            **{f"{prefix}end_date__gte": first}
+        )
+    return condition
+
+
+class PeriodQuerySet(models.QuerySet):
+    """Rows with a start and an optional end (missions, mandates, appointments, partnerships)."""
+
+    def active_on(self, day: date):
+        """Return rows in force on `day`, imprecise bounds read at their widest."""
+        return self.filter(_active_on_q(day))
+
+    def active_during(self, year: int):
+        """Return rows in force at any time in `year`."""
+        return self.overlapping(date(year, 1, 1), date(year, 12, 31))
+
+    def overlapping(self, first: date | None, last: date | None):
+        """Return rows in force at some day between `first` and `last` (either may be open)."""
+        return self.filter(_overlaps_q(first, last))
+
+    def current(self):
+        """Return rows in force today."""
+        return self.active_on(date.today())
+
+
+class MissionQuerySet(PeriodQuerySet):
+    """Missions and other UN presences."""
+
+    def spm(self):
+        """Return special political missions only (not PKOs, country teams, support offices)."""
+        return self.filter(category="special_political_mission")
+
+    def in_cluster(self, *slugs: str):
+        """Return missions of the clusters named by slug (`envoy`, `field_mission`, ...)."""
+        return self.filter(cluster__slug__in=slugs)
+
+    def in_region(self, *slugs: str):
+        """Return missions in the regions named by slug."""
+        return self.filter(region__slug__in=slugs)
+
+    def in_country(self, iso3: str):
+        """Return missions hosted by the country with ISO 3166-1 alpha-3 code `iso3`."""
+        return self.filter(host_countries__iso3=iso3.upper())
+
+    def with_mandate_area(self, slug: str, on: date | None = None):
+        """Return missions whose mandate holds area `slug`: on day `on`, or in any mandate."""
+        condition = Q(mandates__mandate_areas__slug=slug)
+        if on is not None:
+            condition &= _active_on_q(on, prefix="mandates__")
+        ids = self.model.objects.filter(condition).values("pk")
+        return self.filter(pk__in=ids)
+
+    def with_mandate_recorded(self, on: date):
+        """Return missions with a recorded mandate in force on `on`."""
+        ids = self.model.objects.filter(_active_on_q(on, prefix="mandates__")).values("pk")
+        return self.filter(pk__in=ids)
