@@ -47,7 +47,15 @@ from .models import (
     guess_document,
 )
 
-__all__ = ["FILES", "BundleError", "ImportReport", "registry_export", "registry_import"]
+__all__ = [
+    "FILES",
+    "BundleError",
+    "ImportReport",
+    "export_rows",
+    "registry_export",
+    "registry_import",
+    "registry_import_rows",
+]
 
 # Files in the order they are read; only missions.csv is required.
 FILES = {
@@ -86,9 +94,11 @@ END_UNKNOWN_MARKS = ("[CLOSED; END DATE UNCONFIRMED]", "[ENDED; END DATE UNCONFI
 class BundleError(Exception):
     """The bundle could not be imported; `errors` lists every bad row."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], report: "ImportReport | None" = None):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+        # What the good rows would have done (the admin's preview shows it beside the errors).
+        self.report = report
 
 
 @dataclass
@@ -97,9 +107,13 @@ class ImportReport:
 
     counts: dict[str, Counter] = field(default_factory=dict)
     dry_run: bool = False
+    # file -> line -> (outcome, names of the fields that change)
+    rows: dict[str, dict[int, tuple[str, list[str]]]] = field(default_factory=dict)
 
-    def add(self, file: str, outcome: str) -> None:
+    def add(self, file: str, outcome: str, line: int | None = None, fields=()) -> None:
         self.counts.setdefault(file, Counter())[outcome] += 1
+        if line is not None:
+            self.rows.setdefault(file, {})[line] = (outcome, list(fields))
 
     @property
     def changed(self) -> int:
@@ -162,9 +176,9 @@ def _slugs(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-def _assign(obj, values: dict) -> bool:
-    """Set the fields of `obj` that differ from `values`; tell whether any did."""
-    changed = False
+def _assign(obj, values: dict) -> list[str]:
+    """Set the fields of `obj` that differ from `values`; return the names of those that did."""
+    changed = []
     for name, value in values.items():
         field = obj._meta.get_field(name)
         if field.is_relation:
@@ -173,7 +187,7 @@ def _assign(obj, values: dict) -> bool:
             current, new = getattr(obj, name), value
         if current != new:
             setattr(obj, name, value)
-            changed = True
+            changed.append(name)
     return changed
 
 
@@ -184,8 +198,10 @@ def _message(exc: ValidationError) -> list[tuple[str, str]]:
 
 
 class _Importer:
-    def __init__(self, directory: Path, report: ImportReport):
+    def __init__(self, directory: Path | None, report: ImportReport, sources: dict | None = None):
         self.directory = directory
+        # In-memory files (file -> (header, rows)), as an admin upload gives them.
+        self.sources = sources
         self.report = report
         self.errors: list[str] = []
         self.clusters = {c.slug: c for c in Cluster.objects.all()}
@@ -202,6 +218,12 @@ class _Importer:
         self.errors.append(f"{file}:{line}: {column or '-'}: {message}")
 
     def rows(self, file: str):
+        if self.sources is not None:
+            if file in self.sources:
+                header, records = self.sources[file]
+                # Line 1 is the header, as in a spreadsheet.
+                yield from self._clean_rows(file, header, enumerate(records, start=2))
+            return
         path = self.directory / file
         if not path.exists():
             if file in REQUIRED:
@@ -209,16 +231,21 @@ class _Importer:
             return
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            known = set(FILES[file])
-            key_columns = {"acronym", "slug", "symbol", "from_acronym"} & known
-            missing = [c for c in key_columns if c not in (reader.fieldnames or [])]
-            if missing:
-                self.error(file, 1, missing[0], "column is missing from the header")
-                return
-            for row in reader:
-                # Unknown extra columns are ignored; absent optional columns read as empty.
-                clean = {name: (row.get(name) or "").strip() for name in known}
-                yield reader.line_num, clean
+            yield from self._clean_rows(
+                file, reader.fieldnames, ((reader.line_num, row) for row in reader)
+            )
+
+    def _clean_rows(self, file: str, header, numbered_rows):
+        known = set(FILES[file])
+        key_columns = {"acronym", "slug", "symbol", "from_acronym"} & known
+        missing = [c for c in key_columns if c not in (header or [])]
+        if missing:
+            self.error(file, 1, missing[0], "column is missing from the header")
+            return
+        for line, row in numbered_rows:
+            # Unknown extra columns are ignored; absent optional columns read as empty.
+            clean = {name: (row.get(name) or "").strip() for name in known}
+            yield line, clean
 
     def save(self, file: str, line: int, obj, values: dict, *, m2m: dict | None = None) -> None:
         """Apply `values` to `obj`, validate it, and save only if something changed."""
@@ -233,12 +260,14 @@ class _Importer:
         # full_clean may widen dates; compare again after it so that a rerun is a no-op.
         if changed:
             obj.save()
+        changed = list(changed) if isinstance(changed, list) else []
         for name, targets in (m2m or {}).items():
             manager = getattr(obj, name)
             if created or set(manager.values_list("pk", flat=True)) != {t.pk for t in targets}:
                 manager.set(targets)
-                changed = True
-        self.report.add(file, "created" if created else "updated" if changed else "unchanged")
+                changed.append(name)
+        outcome = "created" if created else "updated" if changed else "unchanged"
+        self.report.add(file, outcome, line, [] if created else changed)
 
     def document(self, symbol: str) -> Document | None:
         if not symbol:
@@ -535,13 +564,29 @@ def registry_import(*, directory: Path, dry_run: bool = False) -> ImportReport:
     directory = Path(directory)
     if not directory.is_dir():
         raise BundleError([f"{directory}: not a directory"])
+    return _import(directory, None, dry_run=dry_run)
+
+
+def registry_import_rows(
+    *, file: str, header: list[str], rows: list[dict], dry_run: bool = False
+) -> ImportReport:
+    """Import the rows of one bundle file (an admin upload) with the bundle's rules, all or none.
+
+    Rows are numbered from 2, as in a spreadsheet whose first line is the header.
+    """
+    if file not in FILES:
+        raise BundleError([f"{file}: not a file of the bundle"])
+    return _import(None, {file: (header, rows)}, dry_run=dry_run)
+
+
+def _import(directory: Path | None, sources: dict | None, *, dry_run: bool) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic():
-        importer = _Importer(directory, report)
+        importer = _Importer(directory, report, sources)
         importer.run()
         if importer.errors:
             transaction.set_rollback(True)
-            raise BundleError(importer.errors)
+            raise BundleError(importer.errors, report)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -554,7 +599,12 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _export_rows(file: str):
+def export_rows(file: str, only=None):
+    """Yield the rows of one bundle file; `only` (a queryset of its model) narrows them."""
+
+    def narrow(queryset):
+        return queryset if only is None else queryset.filter(pk__in=only.values("pk"))
+
     if file == "mandate_areas.csv":
         for area in MandateArea.objects.prefetch_related("tasks").order_by("slug"):
             yield {
@@ -568,7 +618,7 @@ def _export_rows(file: str):
                 "date": format_partial_date(doc.date, doc.date_precision), "title": doc.title,
             }
     elif file == "missions.csv":
-        missions = Mission.objects.select_related(
+        missions = narrow(Mission.objects).select_related(
             "cluster", "region", "founding_document", "envoy__joint_with",
             "sanctions_panel__regime_document",
         ).prefetch_related("host_countries")
@@ -595,7 +645,7 @@ def _export_rows(file: str):
                 "panel_base": panel.panel_base if panel else "",
             }
     elif file == "transitions.csv":
-        transitions = Transition.objects.select_related(
+        transitions = narrow(Transition.objects).select_related(
             "predecessor", "successor", "country", "document"
         )
         for t in transitions.order_by("predecessor__acronym", "successor__acronym"):
@@ -606,7 +656,7 @@ def _export_rows(file: str):
                 "confidence": t.confidence, "notes": t.notes,
             }
     elif file == "mandates.csv":
-        mandates = Mandate.objects.select_related("mission", "document").prefetch_related(
+        mandates = narrow(Mandate.objects).select_related("mission", "document").prefetch_related(
             "mandate_areas", "tasks"
         )
         for m in mandates.order_by("mission__acronym", "start_date"):
@@ -619,7 +669,7 @@ def _export_rows(file: str):
                 "notes": m.notes,
             }
     elif file == "appointments.csv":
-        appointments = Appointment.objects.select_related("mission", "person")
+        appointments = narrow(Appointment.objects).select_related("mission", "person")
         for a in appointments.order_by("mission__acronym", "start_date", "person__name"):
             yield {
                 "acronym": a.mission.acronym, "person": a.person.name, "title": a.title,
@@ -654,7 +704,7 @@ def registry_export(*, directory: Path) -> dict[str, int]:
             writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
             written[file] = 0
-            for row in _export_rows(file):
+            for row in export_rows(file):
                 writer.writerow(row)
                 written[file] += 1
     return written
