@@ -1,0 +1,438 @@
+"""Plumbing every API endpoint shares: paging, CSV, errors, conditional requests, throttles.
+
+Set once in settings.REST_FRAMEWORK (pagination, exception handler, throttles) or mixed into
+views (missions/api/base.py assembles the registry's viewsets). Other endpoints import
+`LimitOffsetPagination`, `CSVRenderer`, `ErrorSerializer` and `QueryParameterError` from here,
+so every error has one shape:
+
+    {"detail": "Invalid query parameter.", "code": "invalid",
+     "errors": {"active_on": ["Enter a valid date."]}}
+"""
+
+import csv
+import hashlib
+import io
+import json
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponseNotModified
+from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination, renderers, serializers, status
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+__all__ = [
+    "AnonThrottle",
+    "CSVRenderer",
+    "ErrorSerializer",
+    "FullCleanMixin",
+    "LimitOffsetPagination",
+    "PreconditionFailed",
+    "QueryParameterError",
+    "ConditionalRequestMixin",
+    "StrictParametersMixin",
+    "UserThrottle",
+    "api_exception_handler",
+    "parse_flag",
+]
+
+MAX_PAGE_SIZE = 500
+CONTROL_PARAMETERS = {"format", "fields", "omit", "brief"}
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+
+class QueryParameterError(exceptions.ValidationError):
+    """A query parameter the endpoint does not accept, or one with a malformed value."""
+
+    default_detail = _("Invalid query parameter.")
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The resource has changed since you read it (If-Match does not match).")
+    default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Other records still refer to this one.")
+    default_code = "protected"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages per parameter or field.",
+    )
+
+
+def _first_code(codes) -> str:
+    while isinstance(codes, dict | list) and codes:
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return codes if isinstance(codes, str) else "invalid"
+
+
+def api_exception_handler(exc, context):
+    """Return DRF's error response reshaped to `ErrorSerializer`; map model errors to 400/409."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=_django_errors(exc))
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict()
+    from rest_framework.views import exception_handler
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        summary = (
+            QueryParameterError.default_detail
+            if isinstance(exc, QueryParameterError)
+            else _("Invalid data.")
+        )
+        response.data = {"detail": summary, "code": "invalid", "errors": errors}
+    else:
+        detail = getattr(exc, "detail", "")
+        code = _first_code(exc.get_codes()) if hasattr(exc, "get_codes") else "error"
+        response.data = {"detail": str(detail), "code": code}
+    return response
+
+
+def _django_errors(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if name == "__all__" else name): get_error_detail(
+                DjangoValidationError(messages)
+            )
+            for name, messages in exc.error_dict.items()
+        }
+    return {"non_field_errors": get_error_detail(exc)}
+
+
+def parse_flag(request, name: str) -> bool:
+    """Return a yes/no query parameter; raise QueryParameterError on anything but a boolean."""
+    value = request.query_params.get(name)
+    if value is None or value.strip() == "":
+        return False
+    text = value.strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise QueryParameterError({name: [_("Use 1 or 0 (true or false).")]})
+
+
+# -- paging -----------------------------------------------------------------------------------
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """limit/offset paging with a maximum; bad values are errors; order always ends on pk.
+
+    A CSV download without an explicit `limit` holds every row the filters select.
+    """
+
+    max_limit = MAX_PAGE_SIZE
+
+    @property
+    def default_limit(self):
+        return api_settings.PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if isinstance(queryset, models.QuerySet):
+            queryset = stable_order(queryset)
+        if _wants_csv(request) and "limit" not in request.query_params:
+            return None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_limit(self, request):
+        return self._integer(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
+
+    def get_offset(self, request):
+        return self._integer(request, self.offset_query_param, 0, 0, None)
+
+    def _integer(self, request, name, default, low, high):
+        raw = request.query_params.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise QueryParameterError({name: [_("A whole number is required.")]}) from None
+        if value < low or (high is not None and value > high):
+            bounds = f"{low}-{high}" if high is not None else f"{low} or more"
+            raise QueryParameterError({name: [_("Must be %(bounds)s.") % {"bounds": bounds}]})
+        return value
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"].update(
+                    minimum=1, maximum=self.max_limit, default=self.default_limit
+                )
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"].update(minimum=0, default=0)
+        return parameters
+
+
+def stable_order(queryset):
+    """Return `queryset` ordered as before with pk as the last key, so pages never overlap."""
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or [])
+    if not any(key.lstrip("-") in {"pk", "id"} for key in ordering if isinstance(key, str)):
+        ordering.append("pk")
+    return queryset.order_by(*ordering)
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+
+def _wants_csv(request) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    return getattr(renderer, "format", None) == "csv"
+
+
+def _label(value) -> str:
+    if isinstance(value, dict):
+        for key in ("acronym", "slug", "iso3", "symbol", "name", "id"):
+            if value.get(key) not in (None, ""):
+                return str(value[key])
+        return json.dumps(value, cls=DjangoJSONEncoder)
+    return "" if value is None else str(value)
+
+
+def _flatten(value, prefix: str, row: dict) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}.{key}" if prefix else key, row)
+    elif isinstance(value, list):
+        row[prefix] = " | ".join(_label(item) for item in value)
+    elif isinstance(value, bool):
+        row[prefix] = "true" if value else "false"
+    else:
+        row[prefix] = "" if value is None else value
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Render a list as CSV: nested objects become dotted columns, lists join with ' | '."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        if isinstance(data, dict):
+            data = [data]
+        rows, columns = [], {}
+        for item in data:
+            row: dict = {}
+            _flatten(item, "", row)
+            rows.append(row)
+            columns.update(dict.fromkeys(row))
+        if not rows:
+            columns = dict.fromkeys(self._empty_columns(renderer_context))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: _neutralise(value) for key, value in row.items()})
+        response = (renderer_context or {}).get("response")
+        view = (renderer_context or {}).get("view")
+        if response is not None and response.status_code < 400 and view is not None:
+            name = getattr(view, "basename", None) or "export"
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return out.getvalue().encode(self.charset)
+
+    def _empty_columns(self, renderer_context) -> list[str]:
+        view = (renderer_context or {}).get("view")
+        try:
+            return list(view.get_serializer().fields)
+        except Exception:  # noqa: BLE001 - a header is a courtesy, not a requirement
+            return []
+
+
+def _neutralise(value):
+    # Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# -- throttles --------------------------------------------------------------------------------
+
+
+class _SettingsRate:
+    # DRF binds THROTTLE_RATES when the module is imported; read it per request instead, so a
+    # changed setting (a test's override) applies at once.
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonThrottle(_SettingsRate, AnonRateThrottle):
+    """Throttle anonymous clients at REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]."""
+
+
+class UserThrottle(_SettingsRate, UserRateThrottle):
+    """Throttle signed-in clients at REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]."""
+
+
+# -- serializers ------------------------------------------------------------------------------
+
+
+class FullCleanMixin:
+    """Validate a write with the model's full_clean(): the rules the admin applies, as 400s.
+
+    `clean()` may normalise values (widening an imprecise date); those are written back.
+    """
+
+    # Model field -> the serializer field a client wrote it through.
+    error_field_names = {
+        "start_date": "start",
+        "start_precision": "start",
+        "end_date": "end",
+        "end_precision": "end",
+    }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        concrete = {field.name for field in model._meta.concrete_fields}
+        plain = {key: value for key, value in attrs.items() if key in concrete}
+        if self.instance is not None:
+            candidate = model.objects.get(pk=self.instance.pk)
+            for key, value in plain.items():
+                setattr(candidate, key, value)
+        else:
+            candidate = model(**plain)
+        try:
+            candidate.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(self._rename(_django_errors(exc))) from None
+        for key in plain:
+            attrs[key] = getattr(candidate, key)
+        return attrs
+
+    def _rename(self, errors: dict) -> dict:
+        renamed: dict = {}
+        for name, messages in errors.items():
+            if name not in self.fields:
+                name = self.error_field_names.get(name, name)
+            if name not in self.fields and name != "non_field_errors":
+                source_names = {field.source: key for key, field in self.fields.items()}
+                name = source_names.get(name, "non_field_errors")
+            renamed.setdefault(name, []).extend(messages)
+        return renamed
+
+
+# -- view mixins (plain classes: this module is imported by DRF's settings, so no views here) --
+
+
+class StrictParametersMixin:
+    """Refuse query parameters the endpoint does not know, and report filter errors as such."""
+
+    def allowed_query_parameters(self) -> set[str]:
+        allowed = set(CONTROL_PARAMETERS)
+        if getattr(self, "action", None) == "list":
+            paginator = getattr(self, "paginator", None)
+            if paginator is not None:
+                allowed |= {paginator.limit_query_param, paginator.offset_query_param}
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+        if unknown:
+            raise QueryParameterError({name: [_("Unknown parameter.")] for name in unknown})
+
+    def filter_queryset(self, queryset):
+        try:
+            return super().filter_queryset(queryset)
+        except exceptions.ValidationError as exc:
+            if isinstance(exc, QueryParameterError):
+                raise
+            raise QueryParameterError(exc.detail) from None
+
+
+def _weak_etags(header: str) -> list[str]:
+    # If-None-Match compares weakly: W/"x" matches "x".
+    return [tag[2:] if tag.startswith("W/") else tag for tag in parse_etags(header)]
+
+
+class ConditionalRequestMixin:
+    """ETag and Last-Modified on reads, 304 on If-None-Match, 412 on a stale If-Match.
+
+    The ETag hashes the response data and its format, so it changes whenever what a client
+    sees changes (nested rows included). A view sets `self._last_modified` while reading.
+    """
+
+    def etag_for(self, data) -> str:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        payload = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":"))
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(getattr(renderer, "format", "json").encode())
+        digest.update(payload.encode())
+        return quote_etag(digest.hexdigest())
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and _wants_csv(request):
+            # Errors stay JSON, whatever format the rows were asked in.
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = "application/json"
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and isinstance(response, Response)
+            and response.data is not None
+        ):
+            etag = self.etag_for(response.data)
+            response["ETag"] = etag
+            last_modified = getattr(self, "_last_modified", None)
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified.timestamp())
+            wanted = request.META.get("HTTP_IF_NONE_MATCH")
+            if wanted and (wanted.strip() == "*" or etag in _weak_etags(wanted)):
+                not_modified = HttpResponseNotModified()
+                for header in ("ETag", "Last-Modified", "Vary", "Cache-Control"):
+                    if header in response:
+                        not_modified[header] = response[header]
+                return not_modified
+        return response
+
+    def current_etag(self, instance) -> str:
+        """Return the ETag a GET of `instance`'s detail URL gives now."""
+        raise NotImplementedError
+
+    def check_if_match(self, instance) -> None:
+        """Raise PreconditionFailed unless If-Match names the current representation.
+
+        Call inside the write's transaction, after `lock()`.
+        """
+        wanted = self.request.META.get("HTTP_IF_MATCH")
+        if not wanted or wanted.strip() == "*":
+            return
+        if self.current_etag(instance) not in parse_etags(wanted):
+            raise PreconditionFailed()
+
+    def lock(self, instance) -> None:
+        """Hold `instance`'s row until the transaction ends, so two writers cannot both pass."""
+        type(instance)._default_manager.select_for_update().filter(pk=instance.pk).exists()
