@@ -1,0 +1,222 @@
+"""Writes of the statistics: compute and store snapshots, mark them stale, schedule refreshes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .aggregations import data_fingerprint
+from .metrics import METRICS, ParameterError, Params, compute, parse_params
+from .models import RefreshSchedule, StatisticSnapshot
+
+__all__ = [
+    "DEFAULT_SERIES",
+    "Statistic",
+    "statistics_get",
+    "statistics_mark_stale",
+    "statistics_refresh",
+    "statistics_refresh_all",
+    "statistics_schedule_refresh",
+]
+
+logger = logging.getLogger(__name__)
+
+# Series kept fresh even before anyone asks for them: what the trends page shows.
+DEFAULT_SERIES: list[tuple[str, dict]] = [
+    *[(metric, {}) for metric in METRICS],
+    *[(metric, {"cluster": "field_mission"}) for metric in METRICS],
+    ("active_missions", {"split": "cluster"}),
+    ("mandate_area_share", {"cluster": "field_mission", "mandate_area": "human-rights"}),
+    (
+        "mandate_area_share",
+        {"cluster": "field_mission", "mandate_area": "security-sector-reform,rule-of-law"},
+    ),
+]
+# A refresh enqueued and not started within this time is presumed lost (worker gone).
+PENDING_EXPIRY = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A metric's series as served: the stored snapshot, sliced to the years asked for."""
+
+    metric: str
+    parameters: dict
+    computed_at: datetime | None
+    stale: bool
+    fingerprint: str
+    results: list[dict]
+
+    def as_dict(self) -> dict:
+        return {
+            "metric": self.metric,
+            "parameters": self.parameters,
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "stale": self.stale,
+            "fingerprint": self.fingerprint,
+            "results": self.results,
+        }
+
+
+def _parse(metric: str, params: Mapping | Params) -> Params:
+    return params if isinstance(params, Params) else parse_params(metric, params)
+
+
+def _eager() -> bool:
+    from config.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def statistics_get(*, metric: str, params: Mapping | Params) -> Statistic:
+    """Return `metric`'s series for `params` from its snapshot, computing and storing it if absent.
+
+    `params`: raw query parameters (a QueryDict or dict of strings: start, end, reference,
+    category, cluster, region, mandating_body, split, mandate_area) or a parsed `Params`;
+    raise `reports.metrics.ParameterError` (with `.param`) for a bad one. The answer's
+    `results` are `[{"year", "value", "n", ...}]` for the years start..end (default: the first
+    year in the data to this year); `stale` is True when the data changed since `computed_at`.
+    """
+    parsed = _parse(metric, params)
+    key = StatisticSnapshot.key_for(metric, parsed.identity())
+    snapshot = StatisticSnapshot.objects.filter(key=key).first()
+    # Without a broker no worker will come: refresh a stale snapshot on read instead.
+    if snapshot is None or snapshot.computed_at is None or (snapshot.stale and _eager()):
+        snapshot = statistics_refresh(metric=metric, params=parsed)
+    start = parsed.start or snapshot.first_year or date.today().year
+    end = parsed.end or date.today().year
+    results = [row for row in snapshot.results if start <= row["year"] <= end]
+    return Statistic(
+        metric=metric,
+        parameters={**snapshot.params, "start": start, "end": end},
+        computed_at=snapshot.computed_at,
+        stale=snapshot.stale,
+        fingerprint=snapshot.fingerprint,
+        results=results,
+    )
+
+
+def statistics_refresh(
+    *,
+    metric: str,
+    params: Mapping | Params,
+    fingerprint: str | None = None,
+    force: bool = False,
+) -> StatisticSnapshot:
+    """Compute and store `metric` for `params`, unless the stored snapshot is still current.
+
+    Idempotent. The snapshot row is locked (SELECT ... FOR UPDATE) while computing, so two
+    workers never compute the same snapshot at once: the second waits, then finds it current.
+    """
+    parsed = _parse(metric, params)
+    identity = parsed.identity()
+    key = StatisticSnapshot.key_for(metric, identity)
+    try:
+        StatisticSnapshot.objects.get_or_create(
+            key=key, defaults={"metric": metric, "params": identity}
+        )
+    except IntegrityError:  # created meanwhile by a concurrent request
+        pass
+    with transaction.atomic():
+        snapshot = StatisticSnapshot.objects.select_for_update().get(key=key)
+        current = fingerprint or data_fingerprint()
+        if (
+            not force
+            and snapshot.computed_at
+            and not snapshot.stale
+            and snapshot.fingerprint == current
+        ):
+            return snapshot
+        snapshot.results, snapshot.first_year = compute(metric, parsed)
+        snapshot.fingerprint = current
+        snapshot.computed_at = timezone.now()
+        snapshot.stale = False
+        snapshot.save()
+    return snapshot
+
+
+def statistics_refresh_all(*, force: bool = False) -> dict[str, int]:
+    """Refresh every stored snapshot and the default series; return how many were looked at.
+
+    The number of queries depends on the number of snapshots, never on the number of missions.
+    """
+    now = timezone.now()
+    RefreshSchedule.objects.filter(pk=1).update(pending_since=None, last_started_at=now)
+    fingerprint = data_fingerprint()
+    wanted = {}
+    for metric, raw in DEFAULT_SERIES:
+        try:
+            parsed = parse_params(metric, raw)
+        except ParameterError:  # e.g. a default area missing from this registry
+            continue
+        wanted[StatisticSnapshot.key_for(metric, parsed.identity())] = (metric, parsed)
+    for snapshot in StatisticSnapshot.objects.order_by("pk").only("key", "metric", "params"):
+        if snapshot.key in wanted:
+            continue
+        try:
+            wanted[snapshot.key] = (snapshot.metric, parse_params(snapshot.metric, snapshot.params))
+        except ParameterError as error:
+            # Its parameters no longer make sense (a vocabulary entry was removed).
+            logger.info("dropping statistics snapshot %s: %s", snapshot.pk, error)
+            snapshot.delete()
+    refreshed = 0
+    for metric, parsed in wanted.values():
+        snapshot = statistics_refresh(
+            metric=metric, params=parsed, fingerprint=fingerprint, force=force
+        )
+        refreshed += snapshot.computed_at >= now
+    RefreshSchedule.objects.filter(pk=1).update(last_finished_at=timezone.now())
+    return {"snapshots": len(wanted), "computed": refreshed}
+
+
+def statistics_mark_stale() -> int:
+    """Mark every current snapshot stale; return how many changed."""
+    return StatisticSnapshot.objects.filter(stale=False).update(stale=True)
+
+
+def statistics_schedule_refresh() -> bool:
+    """Mark snapshots stale and enqueue one debounced refresh; never raise.
+
+    Called after a commit that changed registry data. Only the first call while a refresh is
+    pending enqueues (so a bulk import enqueues once); a broker that is down or hangs is logged
+    and the snapshots stay stale until the next refresh (beat, command or edit).
+    Return True when a refresh was enqueued.
+    """
+    try:
+        statistics_mark_stale()
+        if _eager():
+            # No broker: nothing to enqueue; statistics_get refreshes stale snapshots on read.
+            return False
+        now = timezone.now()
+        expired = Q(pending_since__isnull=True) | Q(pending_since__lt=now - PENDING_EXPIRY)
+        claimed = RefreshSchedule.objects.filter(expired, pk=1).update(pending_since=now)
+        if not claimed:
+            _, created = RefreshSchedule.objects.get_or_create(
+                pk=1, defaults={"pending_since": now}
+            )
+            if not created:
+                return False  # a refresh is already on its way
+    except Exception:
+        logger.exception("could not mark statistics stale")
+        return False
+    from .tasks import refresh_statistics_task
+
+    try:
+        refresh_statistics_task.apply_async(
+            countdown=getattr(settings, "STATISTICS_REFRESH_DEBOUNCE", 10), retry=False
+        )
+    except Exception as error:
+        logger.warning("statistics refresh not enqueued (%s); snapshots stay stale", error)
+        try:
+            RefreshSchedule.objects.filter(pk=1).update(pending_since=None)
+        except Exception:
+            logger.exception("could not release the refresh schedule")
+        return False
+    return True
