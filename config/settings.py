@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -151,7 +152,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 2),
     "max_retries": 1,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+# Statistics (reports/): a nightly full recompute, and a frequent catch-up that recomputes only
+# snapshots marked stale (heals refreshes lost while the broker was down).
+CELERY_BEAT_SCHEDULE: dict = {
+    "refresh-statistics-nightly": {
+        "task": "reports.refresh_statistics",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"force": True},
+    },
+    "refresh-statistics-catch-up": {
+        "task": "reports.refresh_statistics",
+        "schedule": 600.0,  # seconds
+    },
+}
+STATISTICS_REFRESH_DEBOUNCE = env_int("STATISTICS_REFRESH_DEBOUNCE", 10)  # seconds
 
 # REST framework
 REST_FRAMEWORK = {
