@@ -89,7 +89,9 @@ class Metric:
     name: str
     title: str
     description: str
-    compute: Callable[[list[agg.YearWindow], Params], list[dict]] = field(repr=False)
+    # (windows, params, source) -> results; `source` is reports.aggregations or a stand-in
+    # with the same functions (bench/stats.py's per-mission Python loop).
+    compute: Callable[..., list[dict]] = field(repr=False)
     uses_reference: bool = True
 
     def as_dict(self) -> dict:
@@ -128,17 +130,17 @@ def _fill(windows, rows: list[dict], split: str | None, make) -> list[dict]:
     return results
 
 
-def _counts(aggregate):
-    def compute(windows, params: Params) -> list[dict]:
-        rows = aggregate(windows, params.population, params.split)
+def _counts(name: str):
+    def compute(windows, params: Params, source=agg) -> list[dict]:
+        rows = getattr(source, name)(windows, params.population, params.split)
         count = lambda row: row["count"] if row else 0  # noqa: E731
         return _fill(windows, rows, params.split, lambda r: {"value": count(r), "n": count(r)})
 
     return compute
 
 
-def _mean_mandate_areas(windows, params: Params) -> list[dict]:
-    rows = agg.mean_mandate_areas(windows, params.population, params.split)
+def _mean_mandate_areas(windows, params: Params, source=agg) -> list[dict]:
+    rows = source.mean_mandate_areas(windows, params.population, params.split)
 
     def make(row):
         row = row or {"active": 0, "recorded": 0, "areas": 0}
@@ -151,8 +153,8 @@ def _mean_mandate_areas(windows, params: Params) -> list[dict]:
     return _fill(windows, rows, params.split, make)
 
 
-def _mean_duration(windows, params: Params) -> list[dict]:
-    rows = agg.mean_duration_years(windows, params.population, params.split)
+def _mean_duration(windows, params: Params, source=agg) -> list[dict]:
+    rows = source.mean_duration_years(windows, params.population, params.split)
 
     def make(row):
         row = row or {"count": 0, "days": 0}
@@ -161,8 +163,8 @@ def _mean_duration(windows, params: Params) -> list[dict]:
     return _fill(windows, rows, params.split, make)
 
 
-def _women_heads(windows, params: Params) -> list[dict]:
-    rows = agg.women_heads_share(windows, params.population, params.split)
+def _women_heads(windows, params: Params, source=agg) -> list[dict]:
+    rows = source.women_heads_share(windows, params.population, params.split)
 
     def make(row):
         row = row or {"heads": 0, "stated": 0, "women": 0}
@@ -176,12 +178,12 @@ def _women_heads(windows, params: Params) -> list[dict]:
     return _fill(windows, rows, params.split, make)
 
 
-def _mandate_area_share(windows, params: Params) -> list[dict]:
+def _mandate_area_share(windows, params: Params, source=agg) -> list[dict]:
     # Several slugs in one parameter are one series: missions holding ANY of them (the
     # report's "security sector reform or rule of law").
     any_of = bool(params.mandate_areas and len(params.mandate_areas) > 1)
-    areas = list(params.mandate_areas) if params.mandate_areas else agg.mandate_area_slugs()
-    rows = agg.mandate_area_share(
+    areas = list(params.mandate_areas) if params.mandate_areas else source.mandate_area_slugs()
+    rows = source.mandate_area_share(
         windows, params.population, params.split, areas=areas, any_of=any_of
     )
     recorded = {(r["year"], r["group"]): r["recorded"] for r in rows if r["area"] is None}
@@ -214,20 +216,20 @@ METRICS: dict[str, Metric] = {
             "active_missions",
             "Active missions",
             "Missions active on the reference date of each year (or at any time in it).",
-            _counts(agg.active_missions),
+            _counts("active_missions"),
         ),
         Metric(
             "established",
             "Missions established",
             "Missions whose start falls in the year, whatever its precision.",
-            _counts(agg.established),
+            _counts("established"),
             uses_reference=False,
         ),
         Metric(
             "closed",
             "Missions closed",
             "Missions whose end falls in the year; undated closures are not counted.",
-            _counts(agg.closed),
+            _counts("closed"),
             uses_reference=False,
         ),
         Metric(
@@ -351,10 +353,10 @@ def parse_params(metric: str, raw: Mapping) -> Params:
     )
 
 
-def compute(metric: str, params: Params) -> tuple[list[dict], int]:
+def compute(metric: str, params: Params, *, source=agg) -> tuple[list[dict], int]:
     """Return (results for every year from FIRST_YEAR to this year, the first year in the data)."""
-    first_data_year = agg.first_year(params.population)
+    first_data_year = source.first_year(params.population)
     this_year = date.today().year
     windows = agg.year_windows(FIRST_YEAR, this_year, params.reference)
-    results = METRICS[metric].compute(windows, replace(params, start=None, end=None))
+    results = METRICS[metric].compute(windows, replace(params, start=None, end=None), source)
     return results, (first_data_year or this_year)
