@@ -106,9 +106,10 @@ class Mandate(Period, Sourced, TimeStamped):
 
     def clean(self) -> None:
         super().clean()
-        if not self.mission_id or not self.start_date:
-            if not self.start_date:
-                raise ValidationError({"start_date": _("A mandate period needs a start.")})
+        if not self.start_date:
+            raise ValidationError({"start_date": _("A mandate period needs a start.")})
+        # A mission being added with its mandates (an admin inline) has no id yet.
+        if not self.mission_id and not Mandate.mission.is_cached(self):
             return
         mission = self.mission
         errors = {}

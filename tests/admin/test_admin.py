@@ -1,0 +1,164 @@
+"""Data entry in the admin: inlines, partial dates, field errors, roles, every page renders."""
+
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from mandates.models import Mandate
+from missions.models import Mission
+from tests.admin.conftest import form_payload
+from tests.factories import MandateAreaFactory, MandateFactory, MissionFactory, cluster
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:missions_mission_add")
+
+
+def mission_post(**overrides) -> dict:
+    """A new field mission, with one mandate row and empty other inlines."""
+    data = {
+        "acronym": "UNXYZ", "name": "United Nations Synthetic Office", "cluster": cluster().pk,
+        "kind": "country", "category": "special_political_mission",
+        "mandating_body": "security_council", "start_date": "2009", "end_date": "",
+        "source": "test fixture", "confidence": "high",
+    }
+    for prefix in ("envoy", "sanctions_panel", "mandates", "appointments", "partnerships"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0,
+                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    data.update({"mandates-TOTAL_FORMS": 1, "mandates-0-start_date": "2009-03",
+                 "mandates-0-end_date": "2010-03-15", "mandates-0-completeness": "complete",
+                 "mandates-0-source": "S/RES/0000 (2009), synthetic"})
+    data.update(overrides)
+    return data
+
+
+def errors_of(response) -> dict:
+    """Field errors of the main form and of each inline form, by field name."""
+    errors = dict(response.context["adminform"].form.errors)
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.forms:
+            for name, messages in form.errors.items():
+                errors[form.add_prefix(name)] = messages
+    return errors
+
+
+def test_editor_adds_a_mission_with_a_mandate_inline_in_partial_dates(editor_client):
+    area = MandateAreaFactory(slug="human-rights")
+    response = editor_client.post(ADD_URL, mission_post(**{"mandates-0-mandate_areas": [area.pk]}))
+
+    assert response.status_code == 302, errors_of(response)
+    mission = Mission.objects.get(acronym="UNXYZ")
+    assert (mission.start_date, mission.start_precision) == (date(2009, 1, 1), "year")
+    mandate = mission.mandates.get()
+    assert (mandate.start, mandate.end) == ("2009-03", "2010-03-15")
+    assert mandate.start_date == date(2009, 3, 1)
+    assert list(mandate.mandate_areas.all()) == [area]
+    assert mission.history.first().history_user.username == "erin"
+
+
+def test_the_change_form_shows_dates_at_their_precision(editor_client):
+    mission = MissionFactory(start_date=date(2009, 1, 1), start_precision="year")
+    response = editor_client.get(reverse("admin:missions_mission_change", args=[mission.pk]))
+    assert 'name="start_date" value="2009"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"start_date": "2009-13"}, "start_date"),
+        ({"start_date": "2009", "end_date": "2008"}, "end_date"),
+        ({"mandates-0-start_date": "31/03/2009"}, "mandates-0-start_date"),
+        # A mandate before the mission's start, on a mission that is being added.
+        ({"mandates-0-start_date": "2008-06"}, "mandates-0-start_date"),
+        ({"mandates-0-end_date": "2009-01"}, "mandates-0-end_date"),
+    ],
+)
+def test_a_bad_date_gives_a_field_error_and_saves_nothing(editor_client, overrides, field):
+    response = editor_client.post(ADD_URL, mission_post(**overrides))
+
+    assert response.status_code == 200
+    assert field in errors_of(response)
+    assert not Mission.objects.exists()
+    assert not Mandate.objects.exists()
+
+
+def test_overlapping_mandates_in_one_submission_are_rejected(editor_client):
+    response = editor_client.post(ADD_URL, mission_post(**{
+        "mandates-TOTAL_FORMS": 2, "mandates-1-start_date": "2010-01",
+        "mandates-1-end_date": "2011", "mandates-1-completeness": "complete"}))
+    assert "overlaps the mandate from 2009-03" in str(errors_of(response)["mandates-1-start_date"])
+    assert not Mission.objects.exists()
+
+
+def test_shortening_a_mission_flags_its_mandates_and_changes_nothing(editor_client):
+    mission = MissionFactory(acronym="UNSHORT", start_date=date(2000, 1, 1))
+    MandateFactory(mission=mission, start_date=date(2000, 1, 1), end_date=date(2004, 12, 31))
+    url = reverse("admin:missions_mission_change", args=[mission.pk])
+    data = form_payload(editor_client.get(url))
+    data["end_date"] = "2002"
+
+    response = editor_client.post(url, data)
+
+    assert "mandates-0-end_date" in errors_of(response)
+    mission.refresh_from_db()
+    assert mission.end_date is None
+
+
+def test_the_reviewer_sees_but_cannot_save(client, reviewer):
+    mission = MissionFactory(acronym="UNREAD", name="Read Only Office")
+    client.force_login(reviewer)
+    url = reverse("admin:missions_mission_change", args=[mission.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Read Only Office" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+
+    assert client.post(url, {"acronym": "UNREAD", "name": "Renamed"}).status_code == 403
+    assert client.post(ADD_URL, mission_post()).status_code == 403
+    mission.refresh_from_db()
+    assert mission.name == "Read Only Office"
+    assert not Mission.objects.filter(acronym="UNXYZ").exists()
+
+
+def test_roles_are_groups_made_by_a_migration():
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    reviewer = set(
+        Group.objects.get(name="Reviewer").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_mission", "change_mission", "add_mandate", "change_transition",
+            "change_appointment", "view_historicalmission"} <= editor
+    assert not any(code.startswith("delete_") for code in editor)
+    assert {"view_mission", "view_mandate", "view_transition"} <= reviewer
+    assert all(code.startswith("view_") for code in reviewer)
+
+
+def test_every_admin_page_renders_for_a_superuser(client, alice):
+    mission = MissionFactory()
+    MandateFactory(mission=mission)
+    client.force_login(alice)
+    for model in admin.site._registry:
+        opts = model._meta
+        if opts.app_label not in ("missions", "mandates"):
+            continue
+        for name in ("changelist", "add"):
+            response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}"))
+            assert response.status_code == 200, (opts.model_name, name)
+        instance = model.objects.first()
+        if instance is not None:
+            response = client.get(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+            )
+            assert response.status_code == 200, (opts.model_name, "change")
+
+
+def test_autocomplete_finds_missions_for_a_transition(client, alice):
+    MissionFactory(acronym="UNFINDME")
+    client.force_login(alice)
+    response = client.get(reverse("admin:autocomplete"), {
+        "term": "FINDM", "app_label": "missions", "model_name": "transition",
+        "field_name": "predecessor"})
+    assert [r["text"] for r in response.json()["results"]] == ["UNFINDME"]
