@@ -27,4 +27,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("missions.urls", namespace="missions")),
+    path("", include("reports.urls", namespace="reports")),
 ]

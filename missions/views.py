@@ -1,0 +1,738 @@
+"""The analyst UI: home, search, mission and country pages (server-rendered, htmx-enhanced)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mandates.models import Mandate, MandateArea
+from missions.api.filters import MissionFilterSet
+from missions.choices import MandatingBody, MissionKind
+from missions.models import Appointment, Cluster, Country, Mission, Region, Transition
+
+from .forms import SearchForm
+
+# -- timelines (server-drawn SVG: readable without JavaScript, no inline styles) -------------
+
+TIMELINE_WIDTH = 1000
+TIMELINE_LABEL = 190
+TIMELINE_ROW = 24
+TIMELINE_TOP = 22
+
+
+@dataclass
+class Bar:
+    start: date
+    end: date | None
+    css: str
+    title: str
+    url: str = ""
+
+
+@dataclass
+class Row:
+    label: str
+    bars: list[Bar] = field(default_factory=list)
+    url: str = ""
+    head: bool = False
+
+
+def _year_ticks(first: date, last: date) -> list[int]:
+    span = max(1, last.year - first.year)
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if span / s <= 12)
+    start = first.year + (-first.year % step)
+    return list(range(start, last.year + 1, step))
+
+
+def build_timeline(rows: list[Row], today: date | None = None) -> dict | None:
+    """Lay rows of dated bars out on one shared time axis, in SVG user units."""
+    today = today or timezone.localdate()
+    starts = [bar.start for row in rows for bar in row.bars if bar.start]
+    if not starts:
+        return None
+    ends = [bar.end or today for row in rows for bar in row.bars if bar.start]
+    first = date(min(starts).year, 1, 1)
+    last = date(max(max(ends), min(starts)).year, 12, 31)
+    span = (last - first).days or 1
+    plot = TIMELINE_WIDTH - TIMELINE_LABEL - 10
+
+    def x(day: date) -> float:
+        return round(TIMELINE_LABEL + (day - first).days / span * plot, 1)
+
+    laid = []
+    for index, row in enumerate(rows):
+        y = TIMELINE_TOP + index * TIMELINE_ROW
+        bars = []
+        for bar in row.bars:
+            if not bar.start:
+                continue
+            end = bar.end or today
+            left = x(bar.start)
+            bars.append(
+                {
+                    "x": left,
+                    "w": max(2.0, round(x(end) - left, 1)),
+                    "css": bar.css + ("" if bar.end else " open-end"),
+                    "title": bar.title,
+                    "url": bar.url,
+                }
+            )
+        laid.append(
+            {
+                "label": row.label,
+                "url": row.url,
+                "head": row.head,
+                "y": y,
+                "bars": bars,
+                "text_y": y + 15,
+                "bar_y": y + 4,
+            }
+        )
+    height = TIMELINE_TOP + len(rows) * TIMELINE_ROW + 8
+    ticks = [{"year": year, "x": x(date(year, 1, 1))} for year in _year_ticks(first, last)]
+    today_x = x(today) if first <= today <= last else None
+    return {
+        "width": TIMELINE_WIDTH,
+        "height": height,
+        "rows": laid,
+        "ticks": ticks,
+        "today_x": today_x,
+        "label_x": 4,
+        "axis_bottom": height - 4,
+    }
+
+
+def _period_title(label: str, obj) -> str:
+    end = obj.end or (_("ended, date unknown") if obj.end_unknown else _("present"))
+    return f"{label}: {obj.start or '?'} – {end}"
+
+
+def mission_timeline(mission: Mission, mandates: list[Mandate], appointments) -> dict | None:
+    """Return the timeline of a mission: its life, heads, mandate periods and each area's span."""
+    rows = [
+        Row(
+            _("Mission"),
+            [
+                Bar(
+                    mission.start_date,
+                    mission.end_date,
+                    "life",
+                    _period_title(mission.acronym, mission),
+                )
+            ],
+            head=True,
+        )
+    ]
+    if appointments:
+        rows.append(
+            Row(
+                _("Heads of mission"),
+                [
+                    Bar(a.start_date, a.end_date, "head", _period_title(a.person.name, a))
+                    for a in appointments
+                ],
+            )
+        )
+    if mandates:
+        rows.append(
+            Row(
+                _("Mandate periods"),
+                [
+                    Bar(
+                        m.start_date,
+                        m.end_date,
+                        "mandate" + (" alt" if i % 2 else ""),
+                        _period_title(m.document.symbol if m.document else _("Mandate"), m),
+                    )
+                    for i, m in enumerate(mandates)
+                ],
+                head=True,
+            )
+        )
+        # One row per mandate area, in the order areas first appear.
+        spans: dict[str, list[Bar]] = {}
+        for mandate in mandates:
+            for area in mandate.mandate_areas.all():
+                spans.setdefault(area.name, []).append(
+                    Bar(
+                        mandate.start_date,
+                        mandate.end_date,
+                        "area",
+                        _period_title(area.name, mandate),
+                    )
+                )
+        rows.extend(Row(name, bars) for name, bars in spans.items())
+    return build_timeline(rows)
+
+
+def presences_timeline(missions: list[Mission]) -> dict | None:
+    """Return one bar per presence, coloured by cluster, each linking to its page."""
+    rows = [
+        Row(
+            m.acronym,
+            [
+                Bar(
+                    m.start_date,
+                    m.end_date,
+                    f"cluster-{m.cluster.slug}",
+                    _period_title(f"{m.acronym} ({m.name})", m),
+                    m.get_absolute_url(),
+                )
+            ],
+            url=m.get_absolute_url(),
+        )
+        for m in missions
+        if m.start_date
+    ]
+    return build_timeline(rows)
+
+
+# -- lineage ---------------------------------------------------------------------------------
+
+
+def _succession_order(members: list[Mission], by_pair: dict) -> list[Mission]:
+    """Order presences so that every predecessor comes before its successor (then by start)."""
+    key = lambda m: (m.start_date or date.max, m.acronym)  # noqa: E731
+    pks = {m.pk for m in members}
+    incoming = {m.pk: {a for (a, b) in by_pair if b == m.pk and a in pks} for m in members}
+    ordered, placed = [], set()
+    remaining = sorted(members, key=key)
+    while remaining:
+        ready = [m for m in remaining if incoming[m.pk] <= placed] or remaining[:1]
+        nxt = ready[0]
+        ordered.append(nxt)
+        placed.add(nxt.pk)
+        remaining.remove(nxt)
+    return ordered
+
+
+def lineage_chains(seeds: list[Mission], transitions: list[Transition]) -> list[list[dict]]:
+    """Return the chains of presences linked by transitions that contain any of `seeds`.
+
+    Each chain is ordered by start date; each step carries the transition that leads to it
+    from the step before, when there is one.
+    """
+    neighbours = defaultdict(set)
+    by_pair = {}
+    missions = {}
+    for t in transitions:
+        neighbours[t.predecessor_id].add(t.successor_id)
+        neighbours[t.successor_id].add(t.predecessor_id)
+        by_pair[(t.predecessor_id, t.successor_id)] = t
+        missions[t.predecessor_id] = t.predecessor
+        missions[t.successor_id] = t.successor
+    chains, seen = [], set()
+    for seed in seeds:
+        if seed.pk in seen or seed.pk not in neighbours:
+            continue
+        component, stack = set(), [seed.pk]
+        while stack:
+            pk = stack.pop()
+            if pk in component:
+                continue
+            component.add(pk)
+            stack.extend(neighbours[pk] - component)
+        seen |= component
+        ordered = _succession_order([missions[pk] for pk in component], by_pair)
+        steps = []
+        for index, mission in enumerate(ordered):
+            incoming = [
+                by_pair[(prev.pk, mission.pk)]
+                for prev in ordered[:index]
+                if (prev.pk, mission.pk) in by_pair
+            ]
+            steps.append({"mission": mission, "incoming": incoming})
+        chains.append(steps)
+    return chains
+
+
+def _transitions():
+    return list(
+        Transition.objects.select_related(
+            "predecessor__cluster", "successor__cluster", "country", "document"
+        )
+    )
+
+
+# -- search ----------------------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 25
+# Facets that take several values (repeat the parameter) and the one-value ones.
+MULTI_FACETS = ("cluster", "kind", "region", "mandating_body")
+SINGLE_FACETS = ("country", "mandate_area", "is_active")
+FACETS = MULTI_FACETS + SINGLE_FACETS
+# Parameters the page reads itself; everything else goes to MissionFilterSet unchanged.
+PAGE_PARAMS = {"q", "sort", "page", "year_from", "year_to"}
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def search_terms(q: str) -> list[str]:
+    """Split a query into words and "quoted phrases"."""
+    return [phrase or word for phrase, word in _TERM.findall(q or "")][:12]
+
+
+def _facet_options() -> dict[str, list[tuple[str, str]]]:
+    """Return the known values of each facet with their labels (four small queries)."""
+    return {
+        "cluster": [(c.slug, str(c)) for c in Cluster.objects.all()],
+        "kind": [(value, str(label)) for value, label in MissionKind.choices],
+        "region": [(r.slug, r.name) for r in Region.objects.all()],
+        "mandating_body": [(value, str(label)) for value, label in MandatingBody.choices],
+        "country": [
+            (c.iso3, c.name) for c in Country.objects.filter(missions__isnull=False).distinct()
+        ],
+        "mandate_area": [(a.slug, a.name) for a in MandateArea.objects.all()],
+        "is_active": [("true", _("Active today")), ("false", _("Closed"))],
+    }
+
+
+FACET_LABELS = {
+    "cluster": gettext_lazy("Cluster"),
+    "kind": gettext_lazy("Kind"),
+    "region": gettext_lazy("Region"),
+    "mandating_body": gettext_lazy("Mandating body"),
+    "country": gettext_lazy("Host country"),
+    "mandate_area": gettext_lazy("Mandate area"),
+    "is_active": gettext_lazy("Status"),
+}
+
+# What each facet counts by: a field of the mission or of a related row.
+FACET_FIELDS = {
+    "cluster": "cluster__slug",
+    "kind": "kind",
+    "region": "region__slug",
+    "mandating_body": "mandating_body",
+    "country": "host_countries__iso3",
+    "mandate_area": "mandates__mandate_areas__slug",
+}
+
+
+def _clean_facets(query, options) -> tuple[QueryDict, list[dict]]:
+    """Keep the known facet values of `query`; return them and a note per unknown value."""
+    data = QueryDict(mutable=True)
+    notes = []
+    for name in FACETS:
+        known = {value.lower(): value for value, _label in options[name]}
+        values = query.getlist(name) if name in MULTI_FACETS else query.getlist(name)[:1]
+        for raw in values:
+            raw = raw.strip()
+            if not raw:
+                continue
+            value = known.get(raw.lower())
+            if value is None:
+                notes.append({"facet": FACET_LABELS[name], "value": raw})
+            elif value not in data.getlist(name):
+                data.appendlist(name, value)
+    return data, notes
+
+
+def _year(query, name: str, notes: list) -> int | None:
+    raw = (query.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit() and 1900 <= int(raw) <= 2100:
+        return int(raw)
+    notes.append({"facet": _("Year"), "value": raw})
+    return None
+
+
+def _every_term(terms: list[str], fields: tuple[str, ...]) -> Q:
+    """Return a condition: every term appears (case-insensitively) in one of `fields`."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def text_search(queryset, q: str):
+    """Return the rows of `queryset` matching `q`, annotated with a `score` (higher is better).
+
+    PostgreSQL: full-text search over acronym, name, mandate areas and notes, ranked with
+    ts_rank, plus a substring match on acronyms and document symbols (which the text parser
+    splits badly). Elsewhere (SQLite): every word must appear somewhere, as a substring.
+    """
+    terms = search_terms(q)
+    if not terms:
+        return queryset.annotate(score=Value(0.0, output_field=FloatField()))
+    symbol_fields = ("acronym", "founding_document__symbol", "mandates__document__symbol")
+    exact = Case(
+        When(acronym__iexact=q.strip(), then=Value(10.0)),
+        When(acronym__istartswith=terms[0], then=Value(2.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import StringAgg
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        areas = (
+            MandateArea.objects.filter(
+                Q(mandates__mission=OuterRef("pk")) | Q(attestations__mission=OuterRef("pk"))
+            )
+            .order_by()
+            .values(group=Value(1))
+            .annotate(text=StringAgg("name", delimiter=" ", distinct=True))
+            .values("text")
+        )
+        vector = (
+            SearchVector("acronym", weight="A", config="simple")
+            + SearchVector("name", weight="A", config="english")
+            + SearchVector(Coalesce(Subquery(areas), Value("")), weight="B", config="english")
+            + SearchVector("notes", weight="C", config="english")
+        )
+        query = SearchQuery(q, search_type="websearch", config="english")
+        symbol_ids = Mission.objects.filter(_every_term(terms, symbol_fields)).values("pk")
+        return (
+            queryset.annotate(document=vector)
+            .filter(Q(document=query) | Q(pk__in=symbol_ids))
+            .annotate(score=SearchRank(F("document"), query) + exact)
+        )
+    text_fields = (
+        *symbol_fields,
+        "name",
+        "notes",
+        "mandates__mandate_areas__name",
+        "area_attestations__mandate_area__name",
+    )
+    ids = Mission.objects.filter(_every_term(terms, text_fields)).values("pk")
+    in_name = Case(
+        When(name__icontains=terms[0], then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return queryset.filter(pk__in=ids).annotate(score=exact + in_name)
+
+
+SORT_ORDERS = {
+    "relevance": ("-score", "acronym"),
+    "acronym": ("acronym",),
+    "name": ("name",),
+    "start": (F("start_date").asc(nulls_last=True), "acronym"),
+    "-start": (F("start_date").desc(nulls_last=True), "acronym"),
+}
+
+
+def _snippet(text: str, terms: list[str], width: int = 90) -> str:
+    """Return the part of `text` around the first matched term, or ''."""
+    lowered = (text or "").lower()
+    hits = [lowered.find(term.lower()) for term in terms if term and term.lower() in lowered]
+    if not hits:
+        return ""
+    first = min(hits)
+    start, end = max(0, first - width), min(len(text), first + width)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def run_search(query, *, paginate: bool = True) -> dict:
+    """Run a search from a query string: filters, facets with counts, order and page.
+
+    The facets and time filters are MissionFilterSet's (the API's); a facet's counts are taken
+    with every other filter applied, so picking a value shows what the others would give.
+    Queries: 4 for the facet vocabularies, 1 per facet, 1 status count, 1 total, 1 page and
+    1 host-country prefetch, whatever the data.
+    """
+    form = SearchForm(query)
+    page_args = form.cleaned()
+    q, sort = page_args["q"], page_args["sort"]
+    options = _facet_options()
+    facet_data, notes = _clean_facets(query, options)
+    year_from, year_to = _year(query, "year_from", notes), _year(query, "year_to", notes)
+    if year_from and year_to and year_from > year_to:
+        year_from, year_to = year_to, year_from
+    data = QueryDict(mutable=True)
+    for key in query:
+        if key not in PAGE_PARAMS and key not in FACETS and key != "ordering":
+            data.setlist(key, query.getlist(key))
+    data.update(facet_data)
+    if year_from:
+        data["active_from"] = date(year_from, 1, 1).isoformat()
+    if year_to:
+        data["active_to"] = date(year_to, 12, 31).isoformat()
+    base = Mission.objects.select_related("cluster", "region")
+
+    def filtered(without: str | None = None):
+        narrowed = data.copy()
+        if without:
+            narrowed.pop(without, None)
+        filterset = MissionFilterSet(narrowed, queryset=base)
+        return filterset, text_search(filterset.qs, q)
+
+    filterset, missions = filtered()
+    for name, errors in filterset.errors.items():
+        if name in FACETS:
+            continue
+        notes.append({"facet": name, "value": ", ".join(query.getlist(name)), "errors": errors})
+    missions = missions.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["acronym"]))
+    missions = missions.prefetch_related("host_countries")
+    if not paginate:
+        return {"missions": missions, "q": q}
+
+    today = timezone.localdate()
+    facets = []
+    for name in FACETS:
+        selected = facet_data.getlist(name)
+        _fs, narrowed = filtered(without=name)
+        narrowed = narrowed.order_by()
+        if name == "is_active":
+            active_ids = Mission.objects.active_on(today).values("pk")
+            totals = narrowed.aggregate(
+                true=Count("pk", filter=Q(pk__in=active_ids), distinct=True),
+                all=Count("pk", distinct=True),
+            )
+            counts = {"true": totals["true"], "false": totals["all"] - totals["true"]}
+        else:
+            field = FACET_FIELDS[name]
+            counts = {
+                row[field]: row["n"]
+                for row in narrowed.values(field).annotate(n=Count("pk", distinct=True))
+            }
+        values = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "selected": value in selected,
+            }
+            for value, label in options[name]
+        ]
+        if name in ("country", "mandate_area"):
+            values = [v for v in values if v["count"] or v["selected"]]
+        facets.append(
+            {
+                "name": name,
+                "label": FACET_LABELS[name],
+                "values": values,
+                "multiple": name in MULTI_FACETS,
+                "selected": selected,
+            }
+        )
+
+    paginator = Paginator(missions, SEARCH_PAGE_SIZE)
+    page = paginator.get_page(page_args["page"])
+    terms = search_terms(q)
+    for mission in page.object_list:
+        mission.snippet = (
+            _snippet(mission.notes, terms)
+            if terms
+            and not any(t.lower() in f"{mission.acronym} {mission.name}".lower() for t in terms)
+            else ""
+        )
+        mission.active_now = mission.is_active_on(today)
+    return {
+        "q": q,
+        "terms": terms,
+        "sort": sort,
+        "sorts": SearchForm.base_fields["sort"].choices,
+        "page": page,
+        "count": paginator.count,
+        "facets": facets,
+        "notes": notes,
+        "year_from": year_from,
+        "year_to": year_to,
+        "query_string": query.urlencode(),
+    }
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def home(request):
+    """Show the search box, today's landscape in figures, and the ways in."""
+    from reports.views import landscape_today
+
+    context = {"landscape": landscape_today(), "today": timezone.localdate()}
+    return render(request, "missions/home.html", context)
+
+
+def mission_detail(request, acronym: str):
+    """Show one mission: summary with sources, timeline, heads, partners, benchmarks, lineage."""
+    mission = (
+        Mission.objects.select_related("cluster", "region", "founding_document")
+        .prefetch_related("host_countries")
+        .filter(acronym__iexact=acronym)
+        .first()
+    )
+    if mission is None:
+        raise Http404(_("No mission with the acronym %(acronym)s.") % {"acronym": acronym})
+    mandates = list(
+        mission.mandates.select_related("document")
+        .prefetch_related("mandate_areas")
+        .order_by("start_date")
+    )
+    appointments = list(
+        Appointment.objects.filter(mission=mission).select_related("person").order_by("start_date")
+    )
+    partnerships = list(mission.partnerships.select_related("organization").order_by("start_date"))
+    benchmarks = list(mission.benchmarks.select_related("document"))
+    attestations = list(mission.area_attestations.select_related("mandate_area"))
+    transitions = _transitions()
+    chains = lineage_chains([mission], transitions)
+    context = {
+        "mission": mission,
+        "is_active": mission.is_active_on(timezone.localdate()),
+        "mandates": mandates,
+        "appointments": appointments,
+        "partnerships": partnerships,
+        "benchmarks": benchmarks,
+        "attestations": attestations,
+        "chain": chains[0] if chains else [],
+        "transitions_in": [t for t in transitions if t.successor_id == mission.pk],
+        "transitions_out": [t for t in transitions if t.predecessor_id == mission.pk],
+        "timeline": mission_timeline(mission, mandates, appointments),
+        "envoy": getattr(mission, "envoy", None) if hasattr(mission, "envoy") else None,
+        "panel": getattr(mission, "sanctions_panel", None)
+        if hasattr(mission, "sanctions_panel")
+        else None,
+    }
+    return render(request, "missions/mission_detail.html", context)
+
+
+def country_detail(request, iso3: str):
+    """Show every UN presence in a country over time, as a timeline and as lineage chains."""
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    transitions = _transitions()
+    linked_ids = {
+        pk
+        for t in transitions
+        if t.country_id == country.pk
+        for pk in (t.predecessor_id, t.successor_id)
+    }
+    hosted = Mission.objects.in_country(country.iso3).values("pk")
+    presences = list(
+        Mission.objects.filter(Q(pk__in=hosted) | Q(pk__in=linked_ids))
+        .select_related("cluster")
+        .order_by("start_date", "acronym")
+    )
+    country_transitions = [t for t in transitions if t.country_id == country.pk]
+    chains = lineage_chains(
+        presences, [t for t in transitions if t.country_id in (country.pk, None)]
+    )
+    chained = {step["mission"].pk for chain in chains for step in chain}
+    today = timezone.localdate()
+    context = {
+        "country": country,
+        "presences": presences,
+        "active": [m for m in presences if m.is_active_on(today)],
+        "chains": chains,
+        "unchained": [m for m in presences if m.pk not in chained],
+        "transitions": country_transitions,
+        "timeline": presences_timeline(presences),
+    }
+    return render(request, "missions/country_detail.html", context)
+
+
+def country_list(request):
+    """List the countries that host or hosted a presence, with how many."""
+    from django.db.models import Count
+
+    countries = (
+        Country.objects.annotate(n=Count("missions", distinct=True))
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+    return render(request, "missions/country_list.html", {"countries": countries})
+
+
+def _wants_fragment(request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def mission_list(request):
+    """Search missions: full text, facets with counts, sorting, paging; htmx swaps the results."""
+    result = run_search(request.GET)
+    template = (
+        "missions/_partials/search_app.html"
+        if _wants_fragment(request)
+        else "missions/mission_list.html"
+    )
+    response = render(request, template, {"result": result})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+EXPORT_COLUMNS = [
+    ("acronym", "Acronym"),
+    ("name", "Name"),
+    ("cluster", "Cluster"),
+    ("kind", "Kind"),
+    ("category", "Category"),
+    ("mandating_body", "Mandating body"),
+    ("region", "Region"),
+    ("host_countries", "Host countries (ISO3)"),
+    ("start", "Start"),
+    ("end", "End"),
+    ("status", "Status"),
+    ("url", "Address"),
+]
+
+
+def _export_rows(request, missions):
+    today = timezone.localdate()
+    for m in missions:
+        yield [
+            m.acronym,
+            m.name,
+            m.cluster.slug,
+            m.kind,
+            m.category,
+            m.mandating_body,
+            m.region.name if m.region else "",
+            ";".join(c.iso3 for c in m.host_countries.all()),
+            m.start,
+            m.end,
+            "active" if m.is_active_on(today) else "closed",
+            request.build_absolute_uri(m.get_absolute_url()),
+        ]
+
+
+def mission_export(request, fmt: str):
+    """Download every result of a search (same filters and order as the page) as CSV or .xlsx."""
+    result = run_search(request.GET, paginate=False)
+    header = [label for _key, label in EXPORT_COLUMNS]
+    rows = _export_rows(request, result["missions"])
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="spm-missions-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(header)
+        for row in rows:
+            # Defuse spreadsheet formulas in free text (CSV injection).
+            writer.writerow([f"'{v}" if str(v)[:1] in "=+-@" else v for v in row])
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "missions"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="spm-missions-{stamp}.xlsx"'
+    return response
