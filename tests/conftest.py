@@ -53,6 +53,16 @@ def pytest_runtest_setup(item):
             _require(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Serve static files by their plain names (no collectstatic) and hash passwords fast."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # -- users ------------------------------------------------------------------------------------
 
 
