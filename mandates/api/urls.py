@@ -2,7 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from . import views
+
 router = SimpleRouter()
+router.register("mandate-areas", views.MandateAreaViewSet, basename="mandate-area")
+router.register("mandates", views.MandateViewSet, basename="mandate")
 
 # Routes that are not viewsets (one-off APIViews).
 urlpatterns: list = []

@@ -1,0 +1,310 @@
+"""The registry's viewset bases and shared serializer fields (config/api.py holds the plumbing)."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from config.api import (
+    ConditionalRequestMixin,
+    CSVRenderer,
+    ErrorSerializer,
+    StrictParametersMixin,
+    parse_flag,
+    stable_order,
+)
+
+from ..dates import format_partial_date, parse_partial_date
+
+__all__ = [
+    "BriefRelatedField",
+    "PartialDateField",
+    "ReadOnlyRegistryViewSet",
+    "RegistrySchema",
+    "RegistryViewSet",
+]
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+# -- fields -----------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": PARTIAL_DATE_PATTERN,
+        "description": "YYYY, YYYY-MM or YYYY-MM-DD: the date at the precision a source gives.",
+    }
+)
+class PartialDateField(serializers.Field):
+    """A date at its precision ("2009", "2009-03", "2009-03-15") over a date and precision pair."""
+
+    def __init__(self, field: str, bound: str, **kwargs):
+        # start_date goes with start_precision, date with date_precision.
+        self.date_field, self.bound = field, bound
+        self.precision_field = f"{field.removesuffix('_date')}_precision"
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        day = getattr(instance, self.date_field)
+        return format_partial_date(day, getattr(instance, self.precision_field)) or None
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(_("A date is written YYYY, YYYY-MM or YYYY-MM-DD."))
+        try:
+            day, precision = parse_partial_date(data, self.bound)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return {self.date_field: day, self.precision_field: precision}
+
+    def validate_empty_values(self, data):
+        if data is None or data == "":
+            if self.read_only:
+                return True, data
+            # An empty bound is a value here (no end: still in force), not a missing field.
+            return True, {self.date_field: None, self.precision_field: "day"}
+        return super().validate_empty_values(data)
+
+
+class BriefRelatedField(serializers.RelatedField):
+    """A reference read as the row's brief form and written as its id or natural key."""
+
+    default_error_messages = {
+        "does_not_exist": _("Nothing matches {value}."),
+        "incorrect_type": _("Give an id or a {key}."),
+    }
+
+    def __init__(self, brief, key: str | None = None, **kwargs):
+        self.brief, self.key = brief, key
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_representation(self, value):
+        return self.brief(value, context=self.context).data
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("id")
+        queryset = self.get_queryset()
+        try:
+            if isinstance(data, int) and not isinstance(data, bool):
+                return queryset.get(pk=data)
+            if isinstance(data, str) and data.strip():
+                if data.strip().isdigit() and len(data.strip()) < 19:
+                    return queryset.get(pk=int(data))
+                if self.key:
+                    return queryset.get(**{self.key: data.strip()})
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", value=data)
+        self.fail("incorrect_type", key=self.key or "id")
+
+
+class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = BriefRelatedField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            key = self.target.key or "id"
+            return {
+                "oneOf": [{"type": "integer"}, {"type": "string"}],
+                "description": f"The id, or the {key}.",
+            }
+        return auto_schema.resolve_serializer(self.target.brief, direction).ref
+
+
+# -- schema -----------------------------------------------------------------------------------
+
+
+class RegistrySchema(AutoSchema):
+    """Document what the registry viewsets add: brief/fields/omit, error bodies, write bodies."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        view = self.view
+        if (
+            self.method == "GET"
+            and getattr(view, "brief_serializer_class", None)
+            and getattr(view, "action", None) in ("list", "retrieve")
+        ):
+            parameters += [
+                OpenApiParameter("brief", OpenApiTypes.BOOL, description="Short form only."),
+                OpenApiParameter("fields", str, description="Comma-separated fields to keep."),
+                OpenApiParameter("omit", str, description="Comma-separated fields to drop."),
+            ]
+        return parameters
+
+    def get_response_serializers(self):
+        if self.method in ("POST", "PUT", "PATCH") and hasattr(
+            self.view, "get_detail_serializer_class"
+        ):
+            return self.view.get_detail_serializer_class()
+        return super().get_response_serializers()
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "429"]
+        if self.method == "GET":
+            responses.setdefault("304", {"description": _("Not modified (If-None-Match).")})
+        if "{" in self.path:
+            codes.append("404")
+        if self.method not in ("GET", "HEAD", "OPTIONS"):
+            codes += ["401", "403"]
+            if self.method in ("PUT", "PATCH", "DELETE"):
+                codes.append("412")
+            if self.method == "DELETE":
+                codes.append("409")
+        for code in codes:
+            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code))
+        return responses
+
+
+# -- viewsets ---------------------------------------------------------------------------------
+
+
+class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
+    """A model's endpoints: brief/full/detail forms, strict parameters, ETags, CSV.
+
+    Set `queryset` (for lists), `serializer_class` (lists and writes) and optionally
+    `detail_queryset` and `detail_serializer_class` (the detail, and a write's response body)
+    and `brief_serializer_class` (`?brief=1`).
+    """
+
+    detail_queryset = None
+    detail_serializer_class = None
+    brief_serializer_class = None
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    schema = RegistrySchema()
+
+    def get_queryset(self):
+        if self.detail_queryset is not None and self.action != "list":
+            return self.detail_queryset.all()
+        return super().get_queryset()
+
+    def get_serializer_class(self):
+        if self.brief_serializer_class and self._brief():
+            return self.brief_serializer_class
+        if self.action == "retrieve":
+            return self.get_detail_serializer_class()
+        return self.serializer_class
+
+    def get_detail_serializer_class(self):
+        return self.detail_serializer_class or self.serializer_class
+
+    def _brief(self) -> bool:
+        request = getattr(self, "request", None)
+        return bool(
+            request is not None
+            and request.method == "GET"
+            and hasattr(request, "query_params")
+            and parse_flag(request, "brief")
+        )
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "GET" and self.brief_serializer_class:
+            self._check_field_names(request)
+
+    def _check_field_names(self, request) -> None:
+        from config.api import QueryParameterError
+
+        known = set(self.get_serializer_class()().fields)
+        for name in ("fields", "omit"):
+            wanted = {
+                part.split(".")[0].strip()
+                for value in request.query_params.getlist(name)
+                for part in value.split(",")
+                if part.strip()
+            }
+            if wrong := sorted(wanted - known):
+                raise QueryParameterError(
+                    {name: [_("Unknown field: %(names)s.") % {"names": ", ".join(wrong)}]}
+                )
+
+    # -- reading (Last-Modified comes from the rows read)
+
+    def last_modified_of(self, rows):
+        stamps = [stamp for row in rows if (stamp := getattr(row, "updated_at", None))]
+        return max(stamps) if stamps else None
+
+    def related_for_last_modified(self, obj) -> list:
+        """Return the related rows a detail shows (already prefetched), for Last-Modified."""
+        return []
+
+    def list(self, request, *args, **kwargs):
+        queryset = stable_order(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(queryset)
+        rows = list(page) if page is not None else list(queryset)
+        self._last_modified = self.last_modified_of(rows)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def get_object(self):
+        obj = super().get_object()
+        self._last_modified = self.last_modified_of([obj, *self.related_for_last_modified(obj)])
+        return obj
+
+    def detail_data(self, instance) -> dict:
+        """Return what GET on the detail URL gives for `instance` now."""
+        instance = self.get_queryset().get(pk=instance.pk)
+        serializer_class = self.get_detail_serializer_class()
+        return serializer_class(instance, context=self.get_serializer_context()).data
+
+    def current_etag(self, instance) -> str:
+        return self.etag_for(self.detail_data(instance))
+
+
+class ReadOnlyRegistryViewSet(
+    RegistryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """List and detail of a model, with everything RegistryMixin adds."""
+
+
+class RegistryViewSet(RegistryMixin, viewsets.ModelViewSet):
+    """List, detail and writes; writes validate with full_clean() and honour If-Match."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            self.perform_create(serializer)
+        return self._written(serializer.instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            self.lock(self.get_object())
+            instance = self.get_object()  # read again, now that no one else can write it
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+        return self._written(serializer.instance, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            self.lock(instance)
+            self.check_if_match(instance)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _written(self, instance, code: int) -> Response:
+        data = self.detail_data(instance)
+        headers = {"ETag": self.etag_for(data)}
+        if data.get("url"):
+            headers["Location"] = str(data["url"])
+        return Response(data, status=code, headers=headers)

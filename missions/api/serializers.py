@@ -1,0 +1,499 @@
+"""Serializers of the missions app: brief forms for references, full forms for lists and writes,
+and the mission detail that carries what a client needs in one call."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_flex_fields import FlexFieldsModelSerializer
+from rest_framework import serializers
+
+from config.api import FullCleanMixin
+from mandates.models import Mandate
+
+from ..models import (
+    Appointment,
+    Cluster,
+    Country,
+    Document,
+    Mission,
+    Organization,
+    Partnership,
+    Person,
+    Region,
+    Transition,
+)
+from .base import BriefRelatedField, PartialDateField
+
+__all__ = [
+    "AppointmentSerializer",
+    "ClusterSerializer",
+    "CountrySerializer",
+    "DocumentSerializer",
+    "EnvoySerializer",
+    "FieldMissionSerializer",
+    "MissionBriefSerializer",
+    "MissionDetailSerializer",
+    "MissionSerializer",
+    "OrganizationSerializer",
+    "PersonSerializer",
+    "RegionSerializer",
+    "SanctionsPanelSerializer",
+    "TransitionSerializer",
+]
+
+PERIOD_FIELDS = [
+    "start",
+    "start_date",
+    "start_precision",
+    "end",
+    "end_date",
+    "end_precision",
+    "end_unknown",
+]
+PERIOD_READ_ONLY = ["start_date", "start_precision", "end_date", "end_precision"]
+SOURCED_FIELDS = ["source", "confidence", "notes"]
+
+
+class PeriodMixin(serializers.Serializer):
+    """Write a period as `start`/`end` at their precision; read the widened dates beside them."""
+
+    start = PartialDateField("start_date", "start")
+    end = PartialDateField("end_date", "end")
+
+
+class RegistrySerializer(FullCleanMixin, FlexFieldsModelSerializer):
+    """A registry model, validated by its full_clean() and trimmed by `?fields=`/`?omit=`."""
+
+
+# -- brief forms (nested references) ------------------------------------------------------------
+
+
+class MissionBriefSerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
+
+    class Meta:
+        model = Mission
+        fields = ["id", "url", "acronym", "name"]
+
+
+class DocumentBriefSerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail")
+
+    class Meta:
+        model = Document
+        fields = ["id", "url", "symbol", "title"]
+
+
+class PersonBriefSerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail")
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "name"]
+
+
+class OrganizationBriefSerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail")
+
+    class Meta:
+        model = Organization
+        fields = ["id", "url", "acronym", "name"]
+
+
+class CountryBriefSerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail")
+
+    class Meta:
+        model = Country
+        fields = ["id", "url", "iso3", "name"]
+
+
+class RegionBriefSerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:region-detail")
+
+    class Meta:
+        model = Region
+        fields = ["id", "url", "slug", "name"]
+
+
+class TransitionBriefSerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:transition-detail")
+    date = PartialDateField("date", "start", read_only=True)
+
+    class Meta:
+        model = Transition
+        fields = ["id", "url", "date", "kind"]
+
+
+class AppointmentBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:appointment-detail")
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "url", "title", "start", "end"]
+
+
+# -- vocabularies and documents -----------------------------------------------------------------
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cluster
+        fields = ["slug", "numeral", "name"]
+
+
+class RegionSerializer(RegionBriefSerializer):
+    """A region is all brief: slug and name."""
+
+
+class CountrySerializer(FlexFieldsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail")
+
+    class Meta:
+        model = Country
+        fields = ["id", "url", "iso3", "iso2", "name"]
+
+
+class DocumentSerializer(RegistrySerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail")
+    date = PartialDateField("date", "start")
+    library_url = serializers.URLField(read_only=True)
+    ods_url = serializers.URLField(read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "url",
+            "symbol",
+            "kind",
+            "body",
+            "date",
+            "date_precision",
+            "year",
+            "title",
+            "library_url",
+            "ods_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["date_precision"]
+
+
+class OrganizationSerializer(RegistrySerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail")
+
+    class Meta:
+        model = Organization
+        fields = ["id", "url", "acronym", "name", "created_at", "updated_at"]
+
+
+class PersonSerializer(RegistrySerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail")
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "name", "gender", "created_at", "updated_at"]
+
+
+# -- people and transitions ---------------------------------------------------------------------
+
+
+class AppointmentSerializer(PeriodMixin, RegistrySerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:appointment-detail")
+    mission = BriefRelatedField(MissionBriefSerializer, "acronym", queryset=Mission.objects.all())
+    person = BriefRelatedField(PersonBriefSerializer, "name", queryset=Person.objects.all())
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "url",
+            "mission",
+            "person",
+            "title",
+            *PERIOD_FIELDS,
+            *SOURCED_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = PERIOD_READ_ONLY
+
+
+class TransitionSerializer(RegistrySerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:transition-detail")
+    predecessor = BriefRelatedField(
+        MissionBriefSerializer, "acronym", queryset=Mission.objects.all()
+    )
+    successor = BriefRelatedField(MissionBriefSerializer, "acronym", queryset=Mission.objects.all())
+    date = PartialDateField("date", "start", allow_null=False, required=True)
+    country = serializers.SlugRelatedField(
+        slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
+    )
+    document = serializers.SlugRelatedField(
+        slug_field="symbol", queryset=Document.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Transition
+        fields = [
+            "id",
+            "url",
+            "predecessor",
+            "successor",
+            "date",
+            "date_precision",
+            "kind",
+            "country",
+            "document",
+            *SOURCED_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["date_precision"]
+
+
+# -- missions -----------------------------------------------------------------------------------
+
+
+class MissionSerializer(PeriodMixin, RegistrySerializer):
+    """A mission's own fields: the list form, and the body of a write."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
+    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    region = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.all(), allow_null=True, required=False
+    )
+    host_countries = serializers.SlugRelatedField(
+        slug_field="iso3", queryset=Country.objects.all(), many=True, required=False
+    )
+    founding_document = serializers.SlugRelatedField(
+        slug_field="symbol", queryset=Document.objects.all(), allow_null=True, required=False
+    )
+    is_active = serializers.SerializerMethodField(help_text="In force today.")
+
+    class Meta:
+        model = Mission
+        fields = [
+            "id",
+            "url",
+            "acronym",
+            "name",
+            "cluster",
+            "kind",
+            "category",
+            "mandating_body",
+            "region",
+            "host_countries",
+            "base",
+            *PERIOD_FIELDS,
+            "is_active",
+            "founding_document",
+            "in_2013_annex",
+            "in_2024_page",
+            *SOURCED_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = PERIOD_READ_ONLY
+
+    def get_is_active(self, mission) -> bool:
+        return mission.is_active_on(timezone.localdate())
+
+
+class MandateAreaRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-area-detail")
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class CurrentAreasMixin(serializers.Serializer):
+    current_mandate_areas = serializers.SerializerMethodField(
+        help_text="Areas of the mandate in force today (empty when none is recorded)."
+    )
+
+    @staticmethod
+    def _current_mandate(mission):
+        today = timezone.localdate()
+        return next((m for m in mission.mandates.all() if m.is_active_on(today)), None)
+
+    @extend_schema_field(MandateAreaRefSerializer(many=True))
+    def get_current_mandate_areas(self, mission):
+        mandate = self._current_mandate(mission)
+        areas = mandate.mandate_areas.all() if mandate else []
+        return MandateAreaRefSerializer(areas, many=True, context=self.context).data
+
+
+class MissionMandateSerializer(PeriodMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-detail")
+    document = DocumentBriefSerializer(read_only=True)
+    mandate_areas = MandateAreaRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Mandate
+        fields = [
+            "id",
+            "url",
+            *PERIOD_FIELDS,
+            "document",
+            "completeness",
+            "mandate_areas",
+            "source",
+        ]
+
+
+class TransitionInSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:transition-detail")
+    predecessor = MissionBriefSerializer(read_only=True)
+    date = PartialDateField("date", "start", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
+    document = serializers.SlugRelatedField(slug_field="symbol", read_only=True)
+
+    class Meta:
+        model = Transition
+        fields = ["id", "url", "predecessor", "date", "kind", "country", "document", "source"]
+
+
+class TransitionOutSerializer(TransitionInSerializer):
+    successor = MissionBriefSerializer(read_only=True)
+
+    class Meta(TransitionInSerializer.Meta):
+        fields = ["id", "url", "successor", "date", "kind", "country", "document", "source"]
+
+
+class HeadSerializer(PeriodMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:appointment-detail")
+    person = PersonBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "url", "person", "title", *PERIOD_FIELDS, "source"]
+
+
+class PartnerSerializer(PeriodMixin, serializers.ModelSerializer):
+    organization = OrganizationBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = ["id", "organization", "kind", *PERIOD_FIELDS, "source"]
+
+
+class AttestationSerializer(serializers.Serializer):
+    mandate_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    from_year = serializers.IntegerField(allow_null=True)
+    to_year = serializers.IntegerField(allow_null=True)
+    source = serializers.CharField()
+    confidence = serializers.CharField()
+
+
+class BenchmarkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    adopted_date = serializers.DateField(allow_null=True)
+    document = serializers.SlugRelatedField(slug_field="symbol", read_only=True)
+    source = serializers.CharField()
+
+
+class EnvoyProfileSerializer(serializers.Serializer):
+    seat = serializers.CharField()
+    joint_with = OrganizationBriefSerializer(allow_null=True)
+
+
+class SanctionsPanelProfileSerializer(serializers.Serializer):
+    committee = serializers.CharField()
+    regime_document = DocumentBriefSerializer(allow_null=True)
+    experts = serializers.IntegerField(allow_null=True)
+    expertise = serializers.ListField(child=serializers.CharField())
+    panel_base = serializers.CharField()
+
+
+class MissionDetailSerializer(CurrentAreasMixin, MissionSerializer):
+    """A mission with its mandates, transitions, heads, partners and sources: one call."""
+
+    region = RegionBriefSerializer(read_only=True)
+    host_countries = CountryBriefSerializer(many=True, read_only=True)
+    founding_document = DocumentBriefSerializer(read_only=True)
+    cluster_name = serializers.CharField(source="cluster.name", read_only=True)
+    envoy = EnvoyProfileSerializer(read_only=True, allow_null=True)
+    sanctions_panel = SanctionsPanelProfileSerializer(read_only=True, allow_null=True)
+    mandates = MissionMandateSerializer(many=True, read_only=True)
+    transitions_in = TransitionInSerializer(many=True, read_only=True)
+    transitions_out = TransitionOutSerializer(many=True, read_only=True)
+    heads = HeadSerializer(source="appointments", many=True, read_only=True)
+    partners = PartnerSerializer(source="partnerships", many=True, read_only=True)
+    area_attestations = AttestationSerializer(many=True, read_only=True)
+    benchmarks = BenchmarkSerializer(many=True, read_only=True)
+    sources = serializers.ListField(
+        source="source_list", child=serializers.CharField(), read_only=True
+    )
+
+    class Meta(MissionSerializer.Meta):
+        fields = [
+            *MissionSerializer.Meta.fields[:5],
+            "cluster_name",
+            *MissionSerializer.Meta.fields[5:],
+            "envoy",
+            "sanctions_panel",
+            "current_mandate_areas",
+            "mandates",
+            "transitions_in",
+            "transitions_out",
+            "heads",
+            "partners",
+            "area_attestations",
+            "benchmarks",
+            "sources",
+        ]
+
+
+# -- the clusters' own views of missions --------------------------------------------------------
+
+
+class FieldMissionSerializer(CurrentAreasMixin, MissionSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:field-mission-detail")
+
+    class Meta(MissionSerializer.Meta):
+        fields = [*MissionSerializer.Meta.fields, "current_mandate_areas"]
+
+
+class EnvoySerializer(MissionSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:envoy-detail")
+    seat = serializers.CharField(source="envoy.seat", read_only=True, allow_null=True)
+    joint_with = serializers.CharField(
+        source="envoy.joint_with.acronym", read_only=True, allow_null=True
+    )
+
+    class Meta(MissionSerializer.Meta):
+        fields = [*MissionSerializer.Meta.fields, "seat", "joint_with"]
+
+
+class SanctionsPanelSerializer(MissionSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:sanctions-panel-detail")
+    committee = serializers.CharField(
+        source="sanctions_panel.committee", read_only=True, allow_null=True
+    )
+    regime_document = serializers.CharField(
+        source="sanctions_panel.regime_document.symbol", read_only=True, allow_null=True
+    )
+    experts = serializers.IntegerField(
+        source="sanctions_panel.experts", read_only=True, allow_null=True
+    )
+    expertise = serializers.ListField(
+        source="sanctions_panel.expertise",
+        child=serializers.CharField(),
+        read_only=True,
+        allow_null=True,
+    )
+    panel_base = serializers.CharField(
+        source="sanctions_panel.panel_base", read_only=True, allow_null=True
+    )
+
+    class Meta(MissionSerializer.Meta):
+        fields = [
+            *MissionSerializer.Meta.fields,
+            "committee",
+            "regime_document",
+            "experts",
+            "expertise",
+            "panel_base",
+        ]

@@ -1,0 +1,240 @@
+"""Endpoints of the missions app under /api/v1/ (thin: queryset, serializers, filterset)."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from mandates.models import Mandate
+
+from ..models import (
+    Appointment,
+    Country,
+    Document,
+    Mission,
+    Organization,
+    Partnership,
+    Person,
+    Region,
+    Transition,
+)
+from . import serializers as s
+from .base import ReadOnlyRegistryViewSet, RegistryViewSet
+from .filters import (
+    AppointmentFilterSet,
+    CountryFilterSet,
+    DocumentFilterSet,
+    MissionFilterSet,
+    OrganizationFilterSet,
+    PersonFilterSet,
+    RegionFilterSet,
+    TransitionFilterSet,
+)
+
+MISSIONS = Mission.objects.select_related(
+    "cluster", "region", "founding_document"
+).prefetch_related("host_countries")
+MANDATES_WITH_AREAS = Prefetch(
+    "mandates",
+    queryset=Mandate.objects.select_related("document")
+    .prefetch_related("mandate_areas")
+    .order_by("start_date", "pk"),
+)
+MISSION_DETAIL = MISSIONS.select_related(
+    "envoy__joint_with", "sanctions_panel__regime_document"
+).prefetch_related(
+    MANDATES_WITH_AREAS,
+    Prefetch(
+        "transitions_in",
+        queryset=Transition.objects.select_related("predecessor", "country", "document"),
+    ),
+    Prefetch(
+        "transitions_out",
+        queryset=Transition.objects.select_related("successor", "country", "document"),
+    ),
+    Prefetch(
+        "appointments",
+        queryset=Appointment.objects.select_related("person").order_by("start_date", "pk"),
+    ),
+    Prefetch(
+        "partnerships",
+        queryset=Partnership.objects.select_related("organization").order_by("start_date", "pk"),
+    ),
+    "area_attestations__mandate_area",
+    "benchmarks__document",
+)
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryRecordSerializer(serializers.Serializer):
+    """One saved version of a mission, with what changed from the version before."""
+
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_type = serializers.SerializerMethodField()
+    user = serializers.SerializerMethodField(help_text="The editor; shown to staff only.")
+    change_reason = serializers.CharField(source="history_change_reason", allow_null=True)
+    acronym = serializers.CharField()
+    name = serializers.CharField()
+    changes = ChangeSerializer(many=True, source="api_changes")
+
+    TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+    def get_history_type(self, record) -> str:
+        return self.TYPES.get(record.history_type, record.history_type)
+
+    def get_user(self, record) -> str | None:
+        viewer = getattr(self.context.get("request"), "user", None)
+        if viewer is None or not viewer.is_staff or record.history_user is None:
+            return None
+        return record.history_user.get_username()
+
+
+class HistoryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = HistoryRecordSerializer(many=True)
+
+
+class MissionViewSet(RegistryViewSet):
+    """Missions of every cluster, and other UN presences they transition with."""
+
+    queryset = MISSIONS
+    detail_queryset = MISSION_DETAIL
+    serializer_class = s.MissionSerializer
+    detail_serializer_class = s.MissionDetailSerializer
+    brief_serializer_class = s.MissionBriefSerializer
+    filterset_class = MissionFilterSet
+
+    def get_queryset(self):
+        if self.action == "history":
+            return Mission.objects.all()
+        return super().get_queryset()
+
+    def related_for_last_modified(self, mission):
+        return [
+            *mission.mandates.all(),
+            *mission.transitions_in.all(),
+            *mission.transitions_out.all(),
+            *mission.appointments.all(),
+            *mission.partnerships.all(),
+            *mission.benchmarks.all(),
+        ]
+
+    def allowed_query_parameters(self):
+        allowed = super().allowed_query_parameters()
+        if self.action == "history":
+            allowed = {
+                "format",
+                self.paginator.limit_query_param,
+                self.paginator.offset_query_param,
+            }
+        return allowed
+
+    @extend_schema(
+        responses=HistoryPageSerializer,
+        parameters=[
+            OpenApiParameter("limit", int, description="Records per page (at most 500)."),
+            OpenApiParameter("offset", int, description="Records to skip."),
+        ],
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def history(self, request, pk=None):
+        """Every saved version of the mission, newest first, with the fields each changed."""
+        mission = self.get_object()
+        records = list(
+            mission.history.select_related("history_user").order_by("-history_date", "-pk")
+        )
+        for newer, older in zip(records, [*records[1:], None], strict=True):
+            delta = newer.diff_against(older) if older is not None else None
+            newer.api_changes = [
+                {"field": change.field, "old": change.old, "new": change.new}
+                for change in (delta.changes if delta else [])
+            ]
+        page = self.paginate_queryset(records)
+        data = HistoryRecordSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
+
+
+class FieldMissionViewSet(ReadOnlyRegistryViewSet):
+    """Field-based missions (cluster III) with the mandate areas they hold today."""
+
+    queryset = MISSIONS.in_cluster("field_mission").prefetch_related(MANDATES_WITH_AREAS)
+    serializer_class = s.FieldMissionSerializer
+    brief_serializer_class = s.MissionBriefSerializer
+    filterset_class = MissionFilterSet
+
+
+class EnvoyViewSet(ReadOnlyRegistryViewSet):
+    """Special envoys, advisers and representatives (cluster I) with their seat."""
+
+    queryset = MISSIONS.in_cluster("envoy").select_related("envoy__joint_with")
+    serializer_class = s.EnvoySerializer
+    brief_serializer_class = s.MissionBriefSerializer
+    filterset_class = MissionFilterSet
+
+
+class SanctionsPanelViewSet(ReadOnlyRegistryViewSet):
+    """Sanctions panels and monitoring groups (cluster II) with their committee and expertise."""
+
+    queryset = MISSIONS.in_cluster("sanctions_panel").select_related(
+        "sanctions_panel__regime_document"
+    )
+    serializer_class = s.SanctionsPanelSerializer
+    brief_serializer_class = s.MissionBriefSerializer
+    filterset_class = MissionFilterSet
+
+
+class TransitionViewSet(RegistryViewSet):
+    queryset = Transition.objects.select_related("predecessor", "successor", "country", "document")
+    serializer_class = s.TransitionSerializer
+    brief_serializer_class = s.TransitionBriefSerializer
+    filterset_class = TransitionFilterSet
+
+
+class AppointmentViewSet(RegistryViewSet):
+    queryset = Appointment.objects.select_related("mission", "person")
+    serializer_class = s.AppointmentSerializer
+    brief_serializer_class = s.AppointmentBriefSerializer
+    filterset_class = AppointmentFilterSet
+
+
+class PersonViewSet(RegistryViewSet):
+    queryset = Person.objects.all()
+    serializer_class = s.PersonSerializer
+    brief_serializer_class = s.PersonBriefSerializer
+    filterset_class = PersonFilterSet
+
+
+class OrganizationViewSet(RegistryViewSet):
+    queryset = Organization.objects.all()
+    serializer_class = s.OrganizationSerializer
+    brief_serializer_class = s.OrganizationBriefSerializer
+    filterset_class = OrganizationFilterSet
+
+
+class DocumentViewSet(RegistryViewSet):
+    queryset = Document.objects.all()
+    serializer_class = s.DocumentSerializer
+    brief_serializer_class = s.DocumentBriefSerializer
+    filterset_class = DocumentFilterSet
+
+
+class CountryViewSet(ReadOnlyRegistryViewSet):
+    queryset = Country.objects.all()
+    serializer_class = s.CountrySerializer
+    brief_serializer_class = s.CountryBriefSerializer
+    filterset_class = CountryFilterSet
+
+
+class RegionViewSet(ReadOnlyRegistryViewSet):
+    queryset = Region.objects.all()
+    serializer_class = s.RegionSerializer
+    brief_serializer_class = s.RegionBriefSerializer
+    filterset_class = RegionFilterSet
