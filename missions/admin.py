@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -173,12 +174,22 @@ class RegistryAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history only hides the Revert button from viewers; refuse their POST as well,
+        # or a view-only form (which has no fields, so is always valid) would save the old version.
+        if request.method == "POST":
+            obj = get_object_or_404(self.model, pk=unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def history_compare_view(self, request, object_id):
         """Show the fields that differ between two versions of an object."""
         obj = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_history_or_change_history_permission(request, obj):
             raise PermissionDenied
-        records = self.model.history.filter(pk=obj.pk)
+        # On a historical model `pk` is the version's id; the object's id has its own field.
+        records = self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})
         try:
             older = records.get(history_id=request.GET.get("older"))
             newer = records.get(history_id=request.GET.get("newer"))

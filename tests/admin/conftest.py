@@ -45,7 +45,7 @@ def form_payload(response) -> dict:
     context = response.context
     forms = [context["adminform"].form]
     data = {}
-    for inline in context["inline_admin_formsets"]:
+    for inline in context.get("inline_admin_formsets", []):
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:

@@ -38,7 +38,7 @@ def mission_post(**overrides) -> dict:
 def errors_of(response) -> dict:
     """Field errors of the main form and of each inline form, by field name."""
     errors = dict(response.context["adminform"].form.errors)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         for form in inline.formset.forms:
             for name, messages in form.errors.items():
                 errors[form.add_prefix(name)] = messages
