@@ -213,6 +213,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Nested references read as brief objects but are written as an id or key.
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per vocabulary of missions/choices.py, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "missions.choices.DatePrecision",
+        "MandatingBodyEnum": "missions.choices.MandatingBody",
+        "MissionKindEnum": "missions.choices.MissionKind",
+        "DocumentKindEnum": "missions.choices.DocumentKind",
+        "TransitionKindEnum": "missions.choices.TransitionKind",
+        "PartnershipKindEnum": "missions.choices.PartnershipKind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
