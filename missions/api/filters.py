@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from mandates.models import MandateArea
 
@@ -46,6 +48,7 @@ __all__ = [
     "OrganizationFilterSet",
     "PersonFilterSet",
     "RegionFilterSet",
+    "SlugChoiceFilter",
     "StrictFilterSet",
     "TransitionFilterSet",
 ]
@@ -119,8 +122,14 @@ class SlugOrNameFilter(filters.ModelMultipleChoiceFilter):
     field_class = SlugOrNameMultipleChoiceField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CountryCodeFilter(filters.ModelChoiceFilter):
     field_class = UpperCaseModelChoiceField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugChoiceFilter(filters.ModelChoiceFilter):
+    """A row named by its slug."""
 
 
 class StrictFilterSet(filters.FilterSet):
@@ -205,7 +214,7 @@ class MissionFilterSet(StrictFilterSet):
         method="filter_region",
         help_text="Region slug or name (africa, Middle East); repeat for several.",
     )
-    mandate_area = filters.ModelChoiceFilter(
+    mandate_area = SlugChoiceFilter(
         queryset=MandateArea.objects.all(),
         to_field_name="slug",
         method="filter_mandate_area",

@@ -379,7 +379,7 @@ class PartnerSerializer(PeriodMixin, serializers.ModelSerializer):
 
 
 class AttestationSerializer(serializers.Serializer):
-    mandate_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    mandate_area = serializers.CharField(source="mandate_area.slug")
     from_year = serializers.IntegerField(allow_null=True)
     to_year = serializers.IntegerField(allow_null=True)
     source = serializers.CharField()
@@ -390,7 +390,7 @@ class BenchmarkSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     adopted_date = serializers.DateField(allow_null=True)
-    document = serializers.SlugRelatedField(slug_field="symbol", read_only=True)
+    document = serializers.CharField(source="document.symbol", allow_null=True)
     source = serializers.CharField()
 
 
