@@ -468,14 +468,19 @@ def run_search(query, *, paginate: bool = True) -> dict:
         data["active_to"] = date(year_to, 12, 31).isoformat()
     base = Mission.objects.select_related("cluster", "region")
 
-    def filtered(without: str | None = None):
-        narrowed = data.copy()
-        if without:
-            narrowed.pop(without, None)
-        filterset = MissionFilterSet(narrowed, queryset=base)
-        return filterset, text_search(filterset.qs, q)
+    # Validate once; each facet's counts re-apply the same cleaned filters but its own.
+    filterset = MissionFilterSet(data, queryset=base)
+    filterset.is_valid()  # an invalid value drops out of cleaned_data; noted below
+    cleaned = filterset.form.cleaned_data
 
-    filterset, missions = filtered()
+    def filtered(without: str | None = None):
+        queryset = base.all()
+        for name, value in cleaned.items():
+            if name != without:
+                queryset = filterset.filters[name].filter(queryset, value)
+        return text_search(queryset, q)
+
+    missions = filtered()
     for name, errors in filterset.errors.items():
         if name in FACETS:
             continue
@@ -489,7 +494,7 @@ def run_search(query, *, paginate: bool = True) -> dict:
     facets = []
     for name in FACETS:
         selected = facet_data.getlist(name)
-        _fs, narrowed = filtered(without=name)
+        narrowed = filtered(without=name)
         narrowed = narrowed.order_by()
         if name == "is_active":
             active_ids = Mission.objects.active_on(today).values("pk")

@@ -1,0 +1,310 @@
+"""The analyst UI rendered on the server: what a reader sees on each page, without JavaScript."""
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from missions.models import Mission
+
+pytestmark = pytest.mark.usefixtures("seeded_db")
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def result_acronyms(response) -> list[str]:
+    return re.findall(r'class="result-acronym">(.*?)</a>', text(response))
+
+
+def plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def heading_count(response) -> int:
+    match = re.search(r'id="results-h"[^>]*>\s*(\d+) mission', text(response))
+    assert match, "no result count on the page"
+    return int(match.group(1))
+
+
+# -- home ---------------------------------------------------------------------------------------
+
+
+def test_home_shows_search_box_and_todays_figures_by_cluster(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = text(response)
+    assert 'name="q"' in body and 'action="/search/"' in body
+    spm_today = Mission.objects.spm().active_on(date.today()).count()
+    assert f'<span class="value">{spm_today}</span>' in body
+    for cluster in ("Special envoys", "Sanctions panels and monitoring groups"):
+        assert cluster in body
+    assert reverse("reports:trends") in body
+    assert "/landscape/?as_of=2013-07-01" in body
+
+
+# -- search -------------------------------------------------------------------------------------
+
+
+def test_search_by_acronym_puts_that_mission_first(client):
+    response = client.get("/search/", {"q": "UNIPSIL"})
+    assert result_acronyms(response)[0] == "<mark>UNIPSIL</mark>"
+
+
+def test_search_matches_names_and_highlights_the_words(client):
+    response = client.get("/search/", {"q": "Sierra Leone"})
+    acronyms = [plain(a) for a in result_acronyms(response)]
+    assert {"UNIPSIL", "UNIOSIL", "UNAMSIL"} <= set(acronyms)
+    assert "<mark>Sierra</mark> <mark>Leone</mark>" in text(response)
+
+
+def test_search_matches_mandate_areas_and_document_symbols(client):
+    by_area = client.get("/search/", {"q": "Electoral assistance"})
+    assert "UNIPSIL" in [plain(a) for a in result_acronyms(by_area)]
+    by_symbol = client.get("/search/", {"q": "S/RES/1829"})
+    assert [plain(a) for a in result_acronyms(by_symbol)] == ["UNIPSIL"]
+
+
+def test_search_without_match_says_so(client):
+    response = client.get("/search/", {"q": "zzqxnotamission"})
+    assert heading_count(response) == 0
+    assert "No mission matches" in text(response)
+
+
+def test_query_with_markup_and_quotes_is_shown_escaped(client):
+    evil = "<script>alert('x')</script>\" onmouseover=\"x"
+    response = client.get("/search/", {"q": evil})
+    body = text(response)
+    assert response.status_code == 200
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&quot; onmouseover=&quot;x" in body
+
+
+def test_highlight_escapes_text_and_terms():
+    from missions.templatetags.registry import highlight
+
+    assert highlight("a <b>UN</b> & co", ["<b>", "un"]) == (
+        "a <mark>&lt;b&gt;</mark><mark>UN</mark>&lt;/b&gt; &amp; co"
+    )
+
+
+def test_unknown_facet_value_is_ignored_with_a_visible_note(client):
+    everything = heading_count(client.get("/search/"))
+    response = client.get("/search/", {"cluster": ["nonsense", "envoy"], "kind": "<b>bad</b>"})
+    assert response.status_code == 200
+    body = text(response)
+    assert "“nonsense” of Cluster is not known and was ignored" in body
+    assert "“&lt;b&gt;bad&lt;/b&gt;” of Kind is not known" in body
+    # The known value still applies.
+    assert heading_count(response) == Mission.objects.in_cluster("envoy").count() < everything
+
+
+def test_bad_date_for_the_filterset_is_a_note_not_an_error(client):
+    response = client.get("/search/", {"active_on": "2013-13-45"})
+    assert response.status_code == 200
+    assert "of active_on is not known and was ignored" in text(response)
+
+
+def test_facet_narrows_results_and_shows_counts(client):
+    everything = heading_count(client.get("/search/"))
+    response = client.get("/search/", {"cluster": "field_mission"})
+    narrowed = heading_count(response)
+    assert narrowed == Mission.objects.in_cluster("field_mission").count()
+    assert 0 < narrowed < everything
+    # The cluster facet counts every cluster as if it alone were chosen.
+    envoys = Mission.objects.in_cluster("envoy").count()
+    assert re.search(
+        rf'value="envoy">\s*<label[^>]*>I\. Special envoys</label>'
+        rf'\s*<span class="count"[^>]*>{envoys}<',
+        text(response),
+    )
+
+
+def test_status_and_year_range_filter_by_the_registry_rules(client):
+    closed = client.get("/search/", {"is_active": "false", "cluster": "field_mission"})
+    assert "UNIOSIL" in [plain(a) for a in result_acronyms(closed)]
+    in_2013 = client.get(
+        "/search/", {"year_from": "2013", "year_to": "2013", "cluster": "field_mission"}
+    )
+    acronyms = [plain(a) for a in result_acronyms(in_2013)]
+    assert "UNPOS" in acronyms  # closed on 3 June 2013: active at some time in 2013
+    assert "UNIOSIL" not in acronyms  # closed in 2008
+
+
+def test_sorting_by_start_date(client):
+    response = client.get("/search/", {"cluster": "field_mission", "sort": "-start"})
+    first, second = [plain(a) for a in result_acronyms(response)[:2]]
+    a, b = Mission.objects.get(acronym=first), Mission.objects.get(acronym=second)
+    assert a.start_date >= b.start_date
+    dated = Mission.objects.in_cluster("field_mission").exclude(start_date=None)
+    newest = dated.latest("start_date")
+    assert a.start_date == newest.start_date
+
+
+def test_results_are_paginated_and_pages_keep_the_filters(client):
+    response = client.get("/search/", {"kind": "country"})
+    assert len(result_acronyms(response)) == 25
+    assert "?kind=country&amp;page=2" in text(response)
+    page2 = client.get("/search/", {"kind": "country", "page": "2"})
+    assert set(result_acronyms(page2)).isdisjoint(result_acronyms(response))
+
+
+def test_search_and_facets_take_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        response = client.get(
+            "/search/", {"q": "Sierra", "cluster": "field_mission", "region": "africa"}
+        )
+    assert response.status_code == 200
+    with django_assert_max_num_queries(20):
+        client.get("/search/")
+
+
+def test_htmx_request_gets_the_results_fragment(client):
+    response = client.get("/search/", {"q": "UNIPSIL"}, headers={"HX-Request": "true"})
+    body = text(response)
+    assert "<html" not in body and 'id="search-app"' in body
+    assert "HX-Request" in response["Vary"]
+    full = client.get("/search/", {"q": "UNIPSIL"})
+    assert "<html" in text(full)
+
+
+def test_csv_download_has_the_rows_of_the_page_in_the_same_order(client):
+    params = {"q": "Sierra Leone", "sort": "acronym"}
+    page = [plain(a) for a in result_acronyms(client.get("/search/", params))]
+    response = client.get(reverse("missions:mission_export", args=["csv"]), params)
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(text(response))))
+    assert rows[0][:3] == ["Acronym", "Name", "Cluster"]
+    assert [row[0] for row in rows[1:]] == page
+
+
+def test_xlsx_download_has_every_result_across_pages(client):
+    response = client.get(reverse("missions:mission_export", args=["xlsx"]), {"kind": "country"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    acronyms = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(acronyms) == Mission.objects.filter(kind="country").count() > 25
+
+
+# -- mission page ---------------------------------------------------------------------------------
+
+
+def test_mission_page_shows_summary_sources_and_lineage_in_order(client):
+    response = client.get("/missions/UNIPSIL/")
+    body = text(response)
+    assert "United Nations Integrated Peacebuilding Office in Sierra Leone" in body
+    assert "S/RES/1829 (2008)" in body and "digitallibrary.un.org" in body
+    lineage = body[body.index('class="lineage"') :]
+    lineage = lineage[: lineage.index("</ol>")]
+    order = [lineage.index(a) for a in ("UNOMSIL", "UNAMSIL", "UNIOSIL", "UNIPSIL", "UNCT-SLE")]
+    assert order == sorted(order)
+    assert 'href="/missions/UNIOSIL/"' in lineage and 'aria-current="page">UNIPSIL' in lineage
+    assert "2008-10-01" in lineage and "2014-03-31" in lineage
+
+
+def test_mission_page_draws_the_timeline_of_mandates_and_areas(client):
+    body = text(client.get("/missions/UNIPSIL/"))
+    svg = body[body.index('<svg class="timeline"') : body.index("</svg>")]
+    assert svg.count('class="mandate') == 2
+    assert "Electoral assistance" in svg and "Human rights" in svg
+    assert "S/RES/2097 (2013): 2013-03-26 – 2014-03-31" in svg
+    assert "Michael von der Schulenburg" in body
+
+
+def test_mission_lookup_is_case_insensitive_and_unknown_is_404(client):
+    assert client.get("/missions/unipsil/").status_code == 200
+    assert client.get("/missions/NOPE-XYZ/").status_code == 404
+
+
+def test_mission_without_mandates_says_unknown_not_absent(client):
+    body = text(client.get("/missions/UNCT-SLE/"))
+    assert "unknown, not absent" in body
+
+
+# -- country page ---------------------------------------------------------------------------------
+
+
+def test_country_page_shows_every_presence_as_a_lineage(client):
+    response = client.get("/countries/sle/")
+    body = text(response)
+    assert "UN presences in Sierra Leone" in body
+    lineage = body[body.index('class="lineage"') :]
+    order = [
+        lineage.index(a)
+        for a in ("SE-SIERRALEONE", "UNOMSIL", "UNAMSIL", "UNIOSIL", "UNIPSIL", "UNCT-SLE")
+    ]
+    assert order == sorted(order)
+    assert client.get("/countries/XXX/").status_code == 404
+    assert "Sierra Leone" in text(client.get("/countries/"))
+
+
+# -- landscape ------------------------------------------------------------------------------------
+
+
+def test_landscape_on_1_july_2013_is_the_annex(client):
+    body = text(client.get("/landscape/", {"as_of": "2013-07-01"}))
+    assert '<span class="value" id="landscape-total">37</span>' in body
+    for count, cluster in ((11, "I. Special envoys"), (15, "III. Field-based missions")):
+        assert f'<span class="value">{count}</span><span class="label">{cluster}</span>' in body
+    assert '<td>Security Council</td><td class="num">33</td>' in body
+    assert '<td>General Assembly</td><td class="num">4</td>' in body
+    assert 'href="/missions/UNAMA/"' in body
+
+
+def test_landscape_with_a_bad_date_shows_today_and_a_note(client):
+    response = client.get("/landscape/", {"as_of": "<x>2013-02-30"})
+    assert response.status_code == 200
+    assert "“&lt;x&gt;2013-02-30” is not a date" in text(response)
+
+
+# -- trends ---------------------------------------------------------------------------------------
+
+
+def trend_cell(body: str, year: int) -> list[str]:
+    row = re.search(rf'<tr data-year="{year}">(.*?)</tr>', body, re.S).group(1)
+    return [plain(cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+
+
+def test_trends_default_is_field_missions_beside_the_report(client):
+    body = text(client.get("/trends/"))
+    assert "Missions active in each year" in body
+    assert trend_cell(body, 2013) == ["2013", "15", "15", "15"]
+    assert trend_cell(body, 2000) == ["2000", "12", "12", "12"]
+    assert trend_cell(body, 1993)[-1] == "3"
+    assert 'id="computed-at"' in body
+    assert 'id="trend-data"' in body and "vendor/chartjs/chart.umd.min.js" in body
+
+
+def test_trends_reference_rule_changes_the_count(client):
+    body = text(client.get("/trends/", {"cluster": "field_mission", "reference": "any"}))
+    assert trend_cell(body, 2013)[1] == "16"  # UNPOS closed in June 2013
+
+
+def test_trends_mean_mandate_areas_shows_n(client):
+    body = text(
+        client.get("/trends/", {"metric": "mean_mandate_areas", "cluster": "field_mission"})
+    )
+    year, value, n, report = trend_cell(body, 2013)
+    assert (value, n, report) == ("6.4", "15", "roughly 6")
+
+
+def test_trends_csv_matches_the_table(client):
+    params = {"cluster": "field_mission", "start": "2000", "end": "2013"}
+    response = client.get(reverse("reports:trends_csv"), params)
+    rows = [r for r in csv.reader(io.StringIO(text(response))) if r and not r[0].startswith("#")]
+    assert rows[0] == ["year", "series", "value", "n", "report_figure"]
+    assert ["2013", "Registry", "15", "15", "15"] in rows
+    assert len(rows) == 1 + 14
+
+
+def test_trends_bad_parameters_are_notes_not_errors(client):
+    response = client.get("/trends/", {"metric": "nope", "cluster": "<b>", "start": "abc"})
+    assert response.status_code == 200
+    body = text(response)
+    assert "The metric “nope” is not known" in body
+    assert "“&lt;b&gt;” of cluster was ignored" in body
+    assert "“abc” of start was ignored" in body
