@@ -3,7 +3,7 @@
 from rest_flex_fields import FlexFieldsModelSerializer
 from rest_framework import serializers
 
-from missions.api.base import BriefRelatedField
+from missions.api.base import BriefRelatedField, LinkField
 from missions.api.serializers import (
     PERIOD_FIELDS,
     PERIOD_READ_ONLY,
@@ -35,7 +35,7 @@ class MandatedTaskSerializer(serializers.ModelSerializer):
 
 
 class MandateAreaBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-area-detail")
+    url = LinkField(view_name="api:mandate-area-detail")
 
     class Meta:
         model = MandateArea
@@ -43,7 +43,7 @@ class MandateAreaBriefSerializer(FlexFieldsModelSerializer):
 
 
 class MandateAreaSerializer(RegistrySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-area-detail")
+    url = LinkField(view_name="api:mandate-area-detail")
     tasks = MandatedTaskSerializer(many=True, read_only=True)
 
     class Meta:
@@ -52,7 +52,7 @@ class MandateAreaSerializer(RegistrySerializer):
 
 
 class MandateBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-detail")
+    url = LinkField(view_name="api:mandate-detail")
     mission = serializers.SlugRelatedField(slug_field="acronym", read_only=True)
 
     class Meta:
@@ -61,7 +61,7 @@ class MandateBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
 
 
 class MandateSerializer(PeriodMixin, RegistrySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-detail")
+    url = LinkField(view_name="api:mandate-detail")
     mission = BriefRelatedField(MissionBriefSerializer, "acronym", queryset=Mission.objects.all())
     document = BriefRelatedField(
         DocumentBriefSerializer,

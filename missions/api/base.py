@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -24,6 +25,7 @@ from ..dates import format_partial_date, parse_partial_date
 
 __all__ = [
     "BriefRelatedField",
+    "LinkField",
     "PartialDateField",
     "ReadOnlyRegistryViewSet",
     "RegistrySchema",
@@ -76,6 +78,22 @@ class PartialDateField(serializers.Field):
             # An empty bound is a value here (no end: still in force), not a missing field.
             return True, {self.date_field: None, self.precision_field: "day"}
         return super().validate_empty_values(data)
+
+
+class LinkField(serializers.HyperlinkedIdentityField):
+    """The absolute URL of a row's detail; canonical (no ?format=), and cheap to build."""
+
+    def get_url(self, obj, view_name, request, format):
+        if obj.pk is None:
+            return None
+        path = reverse(view_name, kwargs={"pk": obj.pk})
+        if request is None:
+            return path
+        # Built once per request: most rows of a page carry several links.
+        root = getattr(request, "_api_link_root", None)
+        if root is None:
+            root = request._api_link_root = request.build_absolute_uri("/")[:-1]
+        return root + path
 
 
 class BriefRelatedField(serializers.RelatedField):

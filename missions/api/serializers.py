@@ -21,7 +21,7 @@ from ..models import (
     Region,
     Transition,
 )
-from .base import BriefRelatedField, PartialDateField
+from .base import BriefRelatedField, LinkField, PartialDateField
 
 __all__ = [
     "AppointmentSerializer",
@@ -68,7 +68,7 @@ class RegistrySerializer(FullCleanMixin, FlexFieldsModelSerializer):
 
 
 class MissionBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
+    url = LinkField(view_name="api:mission-detail")
 
     class Meta:
         model = Mission
@@ -76,7 +76,7 @@ class MissionBriefSerializer(FlexFieldsModelSerializer):
 
 
 class DocumentBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail")
+    url = LinkField(view_name="api:document-detail")
 
     class Meta:
         model = Document
@@ -84,7 +84,7 @@ class DocumentBriefSerializer(FlexFieldsModelSerializer):
 
 
 class PersonBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail")
+    url = LinkField(view_name="api:person-detail")
 
     class Meta:
         model = Person
@@ -92,7 +92,7 @@ class PersonBriefSerializer(FlexFieldsModelSerializer):
 
 
 class OrganizationBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail")
+    url = LinkField(view_name="api:organization-detail")
 
     class Meta:
         model = Organization
@@ -100,7 +100,7 @@ class OrganizationBriefSerializer(FlexFieldsModelSerializer):
 
 
 class CountryBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail")
+    url = LinkField(view_name="api:country-detail")
 
     class Meta:
         model = Country
@@ -108,7 +108,7 @@ class CountryBriefSerializer(FlexFieldsModelSerializer):
 
 
 class RegionBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:region-detail")
+    url = LinkField(view_name="api:region-detail")
 
     class Meta:
         model = Region
@@ -116,7 +116,7 @@ class RegionBriefSerializer(FlexFieldsModelSerializer):
 
 
 class TransitionBriefSerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:transition-detail")
+    url = LinkField(view_name="api:transition-detail")
     date = PartialDateField("date", "start", read_only=True)
 
     class Meta:
@@ -125,7 +125,7 @@ class TransitionBriefSerializer(FlexFieldsModelSerializer):
 
 
 class AppointmentBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:appointment-detail")
+    url = LinkField(view_name="api:appointment-detail")
 
     class Meta:
         model = Appointment
@@ -146,7 +146,7 @@ class RegionSerializer(RegionBriefSerializer):
 
 
 class CountrySerializer(FlexFieldsModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail")
+    url = LinkField(view_name="api:country-detail")
 
     class Meta:
         model = Country
@@ -154,7 +154,7 @@ class CountrySerializer(FlexFieldsModelSerializer):
 
 
 class DocumentSerializer(RegistrySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail")
+    url = LinkField(view_name="api:document-detail")
     date = PartialDateField("date", "start")
     library_url = serializers.URLField(read_only=True)
     ods_url = serializers.URLField(read_only=True)
@@ -180,7 +180,7 @@ class DocumentSerializer(RegistrySerializer):
 
 
 class OrganizationSerializer(RegistrySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail")
+    url = LinkField(view_name="api:organization-detail")
 
     class Meta:
         model = Organization
@@ -188,7 +188,7 @@ class OrganizationSerializer(RegistrySerializer):
 
 
 class PersonSerializer(RegistrySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail")
+    url = LinkField(view_name="api:person-detail")
 
     class Meta:
         model = Person
@@ -199,7 +199,7 @@ class PersonSerializer(RegistrySerializer):
 
 
 class AppointmentSerializer(PeriodMixin, RegistrySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:appointment-detail")
+    url = LinkField(view_name="api:appointment-detail")
     mission = BriefRelatedField(MissionBriefSerializer, "acronym", queryset=Mission.objects.all())
     person = BriefRelatedField(PersonBriefSerializer, "name", queryset=Person.objects.all())
 
@@ -220,7 +220,7 @@ class AppointmentSerializer(PeriodMixin, RegistrySerializer):
 
 
 class TransitionSerializer(RegistrySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:transition-detail")
+    url = LinkField(view_name="api:transition-detail")
     predecessor = BriefRelatedField(
         MissionBriefSerializer, "acronym", queryset=Mission.objects.all()
     )
@@ -258,7 +258,7 @@ class TransitionSerializer(RegistrySerializer):
 class MissionSerializer(PeriodMixin, RegistrySerializer):
     """A mission's own fields: the list form, and the body of a write."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
+    url = LinkField(view_name="api:mission-detail")
     cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
     region = serializers.SlugRelatedField(
         slug_field="slug", queryset=Region.objects.all(), allow_null=True, required=False
@@ -302,7 +302,7 @@ class MissionSerializer(PeriodMixin, RegistrySerializer):
 
 class MandateAreaRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-area-detail")
+    url = LinkField(view_name="api:mandate-area-detail")
     slug = serializers.SlugField()
     name = serializers.CharField()
 
@@ -325,7 +325,7 @@ class CurrentAreasMixin(serializers.Serializer):
 
 
 class MissionMandateSerializer(PeriodMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:mandate-detail")
+    url = LinkField(view_name="api:mandate-detail")
     document = DocumentBriefSerializer(read_only=True)
     mandate_areas = MandateAreaRefSerializer(many=True, read_only=True)
 
@@ -343,7 +343,7 @@ class MissionMandateSerializer(PeriodMixin, serializers.ModelSerializer):
 
 
 class TransitionInSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:transition-detail")
+    url = LinkField(view_name="api:transition-detail")
     predecessor = MissionBriefSerializer(read_only=True)
     date = PartialDateField("date", "start", read_only=True)
     country = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
@@ -362,7 +362,7 @@ class TransitionOutSerializer(TransitionInSerializer):
 
 
 class HeadSerializer(PeriodMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:appointment-detail")
+    url = LinkField(view_name="api:appointment-detail")
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:
@@ -450,14 +450,14 @@ class MissionDetailSerializer(CurrentAreasMixin, MissionSerializer):
 
 
 class FieldMissionSerializer(CurrentAreasMixin, MissionSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:field-mission-detail")
+    url = LinkField(view_name="api:field-mission-detail")
 
     class Meta(MissionSerializer.Meta):
         fields = [*MissionSerializer.Meta.fields, "current_mandate_areas"]
 
 
 class EnvoySerializer(MissionSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:envoy-detail")
+    url = LinkField(view_name="api:envoy-detail")
     seat = serializers.CharField(source="envoy.seat", read_only=True, allow_null=True)
     joint_with = serializers.CharField(
         source="envoy.joint_with.acronym", read_only=True, allow_null=True
@@ -468,7 +468,7 @@ class EnvoySerializer(MissionSerializer):
 
 
 class SanctionsPanelSerializer(MissionSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:sanctions-panel-detail")
+    url = LinkField(view_name="api:sanctions-panel-detail")
     committee = serializers.CharField(
         source="sanctions_panel.committee", read_only=True, allow_null=True
     )

@@ -1,0 +1,285 @@
+"""Every list endpoint: constant queries, stable paging, CSV equal to JSON, trimming, bad values."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mandates.models import MandatedTask
+from missions.models import Envoy, Mission, Partnership, SanctionsPanel
+from tests.factories import (
+    AppointmentFactory,
+    DocumentFactory,
+    MandateAreaFactory,
+    MandateFactory,
+    MissionFactory,
+    OrganizationFactory,
+    PersonFactory,
+    TransitionFactory,
+    cluster,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _mission(**kwargs) -> Mission:
+    mission = MissionFactory(founding_document=DocumentFactory(), **kwargs)
+    mission.host_countries.add(country("AFG"), country("PAK"))
+    area = MandateAreaFactory()
+    MandatedTask.objects.create(area=area, name="monitoring")
+    MandateFactory(
+        mission=mission, mandate_areas=[area, MandateAreaFactory()], document=DocumentFactory()
+    )
+    return mission
+
+
+def _envoy():
+    mission = _mission(cluster=cluster("envoy"), kind="special_envoy")
+    Envoy.objects.create(mission=mission, seat="home_based", joint_with=OrganizationFactory())
+
+
+def _panel():
+    mission = _mission(cluster=cluster("sanctions_panel"), kind="panel_of_experts")
+    SanctionsPanel.objects.create(
+        mission=mission, regime_document=DocumentFactory(), expertise=["arms"]
+    )
+
+
+def _transition():
+    TransitionFactory(country=country("LBR"), document=DocumentFactory())
+
+
+def _mandate():
+    area = MandateAreaFactory()
+    task = MandatedTask.objects.create(area=area, name="legal support")
+    MandateFactory(mandate_areas=[area], document=DocumentFactory()).tasks.add(task)
+
+
+BUILDERS = {
+    "missions": _mission,
+    "field-missions": _mission,
+    "envoys": _envoy,
+    "sanctions-panels": _panel,
+    "transitions": _transition,
+    "appointments": AppointmentFactory,
+    "people": PersonFactory,
+    "organizations": OrganizationFactory,
+    "documents": DocumentFactory,
+    "mandates": _mandate,
+    "mandate-areas": lambda: MandatedTask.objects.create(area=MandateAreaFactory(), name="task"),
+}
+
+
+def _queries(client, url) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(context), response.json()["count"] if "count" in response.json() else 0
+
+
+@pytest.mark.parametrize("resource", sorted(BUILDERS))
+@pytest.mark.parametrize("form", ["", "&format=csv", "&brief=1"])
+def test_list_queries_do_not_grow_with_rows(api_client, resource, form):
+    url = f"/api/v1/{resource}/?limit=500{form}"
+    build = BUILDERS[resource]
+    for _ in range(3):
+        build()
+    with CaptureQueriesContext(connection) as few:
+        assert api_client.get(url).status_code == 200
+    for _ in range(27):
+        build()
+    with CaptureQueriesContext(connection) as many:
+        response = api_client.get(url)
+    assert response.status_code == 200
+    rows = response.content.decode().count("\n") - 1 if "csv" in form else response.json()["count"]
+    assert rows >= 30
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.parametrize("resource", ["countries", "regions"])
+def test_reference_lists_queries_do_not_grow_with_page_size(api_client, resource):
+    with CaptureQueriesContext(connection) as few:
+        assert api_client.get(f"/api/v1/{resource}/?limit=3").status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert api_client.get(f"/api/v1/{resource}/?limit=300").status_code == 200
+    assert len(many) == len(few)
+
+
+def test_mission_detail_queries_do_not_grow_with_its_history(api_client):
+    mission = _mission()
+    url = f"/api/v1/missions/{mission.pk}/"
+    with CaptureQueriesContext(connection) as few:
+        assert api_client.get(url).status_code == 200
+    for year in range(2001, 2025):
+        MandateFactory(
+            mission=mission, start_date=date(year, 1, 1), mandate_areas=[MandateAreaFactory()]
+        )
+        AppointmentFactory(mission=mission, start_date=date(year, 1, 1), end_date=date(year, 6, 30))
+        TransitionFactory(predecessor=mission)
+    with CaptureQueriesContext(connection) as many:
+        response = api_client.get(url)
+    assert len(response.json()["mandates"]) == 25
+    assert len(many) == len(few)
+
+
+def _all_pages(client, url) -> list[int]:
+    ids = []
+    while url:
+        body = client.get(url).json()
+        ids += [row["id"] for row in body["results"]]
+        url = body["next"]
+    return ids
+
+
+@pytest.mark.parametrize("ordering", ["", "&ordering=-end", "&ordering=start,name"])
+def test_paging_through_missions_returns_each_exactly_once(seeded, api_client, ordering):
+    ids = _all_pages(api_client, f"/api/v1/missions/?limit=7{ordering}")
+    assert len(ids) == len(set(ids)) == Mission.objects.count()
+
+
+def test_csv_has_the_same_rows_as_json(seeded, api_client):
+    query = "cluster=field_mission&active_on=2013-07-01&ordering=start"
+    json_rows = api_client.get(f"/api/v1/missions/?{query}&limit=500").json()["results"]
+    by_format = api_client.get(f"/api/v1/missions/?{query}&format=csv")
+    by_accept = api_client.get(f"/api/v1/missions/?{query}", HTTP_ACCEPT="text/csv")
+    assert by_format["Content-Type"].startswith("text/csv")
+    assert by_format.content == by_accept.content
+    rows = list(csv.DictReader(io.StringIO(by_format.content.decode())))
+    assert [row["acronym"] for row in rows] == [row["acronym"] for row in json_rows]
+    assert len(rows) == 15  # the field missions of the A/68/223 annex
+    assert rows[0]["host_countries"] == " | ".join(json_rows[0]["host_countries"])
+
+
+def test_csv_keeps_every_filtered_row_beyond_the_default_page(seeded, api_client):
+    body = api_client.get("/api/v1/missions/?format=csv").content.decode()
+    assert len(list(csv.DictReader(io.StringIO(body)))) == Mission.objects.count() > 50
+
+
+def test_csv_neutralises_formulas(api_client):
+    MissionFactory(acronym="CSVTEST", notes='=HYPERLINK("http://example.org")')
+    body = api_client.get("/api/v1/missions/?format=csv").content.decode()
+    assert "'=HYPERLINK" in body
+
+
+def test_brief_fields_and_omit_trim_the_response(api_client):
+    MissionFactory(acronym="TRIM")
+    brief = api_client.get("/api/v1/missions/?brief=1").json()["results"][0]
+    assert set(brief) == {"id", "url", "acronym", "name"}
+    sparse = api_client.get("/api/v1/missions/?fields=acronym,start").json()["results"][0]
+    assert sparse == {"acronym": "TRIM", "start": "2000-01-01"}
+    omitted = api_client.get("/api/v1/missions/?omit=notes,source").json()["results"][0]
+    assert "notes" not in omitted and "acronym" in omitted
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("active_on=2013-13-01", "active_on"),
+        ("cluster=nonsense", "cluster"),
+        ("limit=-1", "limit"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=ten", "limit"),
+        ("offset=-3", "offset"),
+        ("brief=perhaps", "brief"),
+        ("fields=acronym,budget", "fields"),
+        ("omit=budget", "omit"),
+        ("activeon=2013-01-01", "activeon"),
+        ("is_active=maybe", "is_active"),
+        ("ordering=budget", "ordering"),
+        ("active_on=2013-07-01&format=csv&country=XX", "country"),
+    ],
+)
+def test_bad_parameter_is_a_400_naming_it(api_client, query, parameter):
+    response = api_client.get(f"/api/v1/missions/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert parameter in body["errors"]
+
+
+def test_detail_refuses_list_parameters(api_client):
+    mission = MissionFactory()
+    response = api_client.get(f"/api/v1/missions/{mission.pk}/?active_on=2013-07-01")
+    assert response.status_code == 400
+    assert "active_on" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        (
+            "/api/v1/documents/?year=2012&kind=resolution&body=security_council",
+            {"S/RES/2040 (2012)"},
+        ),
+        ("/api/v1/documents/?symbol=S/RES/2040 (2012)", {"S/RES/2040 (2012)"}),
+        ("/api/v1/documents/?year=2013", set()),
+    ],
+)
+def test_document_filters(api_client, url, expected):
+    DocumentFactory(symbol="S/RES/2040 (2012)", year=2012)
+    DocumentFactory(symbol="S/PRST/2012/1", kind="presidential_statement", year=2012)
+    assert {row["symbol"] for row in api_client.get(url).json()["results"]} == expected
+
+
+def test_transition_filters_by_country_kind_and_dates(api_client):
+    TransitionFactory(country=country("LBR"), kind="pko_to_spm", date=date(2003, 10, 1))
+    TransitionFactory(country=country("SLE"), kind="spm_to_spm", date=date(2008, 10, 1))
+
+    def kinds(query):
+        return [
+            row["kind"] for row in api_client.get(f"/api/v1/transitions/?{query}").json()["results"]
+        ]
+
+    assert kinds("country=lbr") == ["pko_to_spm"]
+    assert kinds("kind=spm_to_spm") == ["spm_to_spm"]
+    assert kinds("date_after=2003-10-01&date_before=2008-09-30") == ["pko_to_spm"]
+    assert api_client.get("/api/v1/transitions/?kind=coup").status_code == 400
+
+
+def test_appointment_filters_by_person_mission_and_day(api_client):
+    first = AppointmentFactory(
+        start_date=date(2000, 1, 1), end_date=date(2004, 12, 31), end_precision="year"
+    )
+    AppointmentFactory(mission=first.mission, start_date=date(2005, 1, 1))
+
+    def ids(query):
+        return [
+            row["id"] for row in api_client.get(f"/api/v1/appointments/?{query}").json()["results"]
+        ]
+
+    assert ids("active_on=2004-12-31") == [first.pk]
+    assert ids(f"person={first.person_id}") == [first.pk]
+    assert len(ids(f"mission={first.mission_id}")) == 2
+
+
+def test_mandate_filters_by_area_and_day(api_client):
+    rights = MandateAreaFactory(slug="human-rights")
+    old = MandateFactory(
+        start_date=date(2000, 1, 1), end_date=date(2004, 12, 31), mandate_areas=[rights]
+    )
+    MandateFactory(mission=old.mission, start_date=date(2005, 1, 1))
+
+    def ids(query):
+        return [row["id"] for row in api_client.get(f"/api/v1/mandates/?{query}").json()["results"]]
+
+    assert ids("mandate_area=human-rights") == [old.pk]
+    assert ids("active_on=2004-06-01") == [old.pk]
+    assert api_client.get("/api/v1/mandates/?mandate_area=nothing").status_code == 400
+
+
+def test_partnerships_show_in_the_mission_detail(api_client):
+    mission = MissionFactory()
+    Partnership.objects.create(
+        mission=mission,
+        organization=OrganizationFactory(acronym="AU"),
+        kind="joint",
+        start_date=date(2007, 7, 31),
+    )
+    partners = api_client.get(f"/api/v1/missions/{mission.pk}/").json()["partners"]
+    assert [(p["organization"]["acronym"], p["kind"]) for p in partners] == [("AU", "joint")]
