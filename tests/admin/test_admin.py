@@ -162,3 +162,48 @@ def test_autocomplete_finds_missions_for_a_transition(client, alice):
         "term": "FINDM", "app_label": "missions", "model_name": "transition",
         "field_name": "predecessor"})
     assert [r["text"] for r in response.json()["results"]] == ["UNFINDME"]
+
+
+def test_each_mission_links_to_its_public_page(editor_client):
+    mission = MissionFactory(acronym="UNLINK")
+    public = reverse("missions:mission_detail", kwargs={"acronym": "UNLINK"})
+
+    listing = editor_client.get(reverse("admin:missions_mission_changelist"))
+    change = editor_client.get(reverse("admin:missions_mission_change", args=[mission.pk]))
+
+    assert f'href="{public}"' in listing.content.decode()
+    assert f'href="{public}"' in change.content.decode()
+    assert editor_client.get(public).status_code == 200
+
+
+def test_a_transition_before_its_successor_existed_is_a_field_error(editor_client):
+    old = MissionFactory(acronym="UNPRED", start_date=date(2000, 1, 1))
+    new = MissionFactory(acronym="UNSUCC", start_date=date(2010, 1, 1))
+    response = editor_client.post(reverse("admin:missions_transition_add"), {
+        "predecessor": old.pk, "successor": new.pk, "date": "2005", "kind": "spm_to_spm"})
+    assert "did not exist yet" in str(response.context["adminform"].form.errors["successor"])
+
+
+def test_a_sanctions_regime_from_the_assembly_is_a_field_error_on_the_panel(editor_client):
+    from missions.models import Document
+
+    regime = Document.objects.create(symbol="A/RES/99/1", kind="resolution",
+                                     body="general_assembly")
+    data = mission_post(
+        acronym="UNPANEL", cluster=cluster("sanctions_panel").pk, kind="panel_of_experts",
+        **{"mandates-TOTAL_FORMS": 0, "sanctions_panel-TOTAL_FORMS": 1,
+           "sanctions_panel-0-regime_document": regime.pk,
+           "sanctions_panel-0-expertise": ["arms", "finance"]},
+    )
+    response = editor_client.post(ADD_URL, data)
+    assert "sanctions_panel-0-regime_document" in errors_of(response)
+    assert not Mission.objects.exists()
+
+
+def test_the_seeded_mission_list_takes_a_bounded_number_of_queries(
+    seeded, client, alice, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("admin:missions_mission_changelist"), {"all": ""})
+    assert "UNIPSIL" in response.content.decode()
