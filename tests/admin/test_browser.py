@@ -26,7 +26,9 @@ def test_an_editor_creates_a_mission_with_a_mandate(live_server, browser_setting
     from playwright.sync_api import sync_playwright
 
     from missions.models import Mission
+    from tests.factories import MandateAreaFactory
 
+    MandateAreaFactory(slug="security-sector-reform", name="Security sector reform")
     editor.set_password("pw-erin-browser")
     editor.save()
     executable = CHROMIUM if os.path.exists(CHROMIUM) else "chromium"
@@ -51,6 +53,10 @@ def test_an_editor_creates_a_mission_with_a_mandate(live_server, browser_setting
         page.fill("#id_source", "typed in a browser test")
         page.fill("#id_mandates-0-start_date", "2009-03")
         page.fill("#id_mandates-0-end_date", "2010")
+        # The mandate areas are an autocomplete (select2): type, then pick the match.
+        page.click("#mandates-0 .field-mandate_areas .select2-selection")
+        page.keyboard.type("sector")
+        page.click(".select2-results__option:has-text('Security sector reform')")
         page.click("input[name=_save]")
         page.wait_for_selector(".messagelist")
         message = page.inner_text(".messagelist")
@@ -59,4 +65,6 @@ def test_an_editor_creates_a_mission_with_a_mandate(live_server, browser_setting
     assert "was added successfully" in message
     mission = Mission.objects.get(acronym="UNBROWSER")
     assert (mission.start, mission.source) == ("2009", "typed in a browser test")
-    assert [(m.start, m.end) for m in mission.mandates.all()] == [("2009-03", "2010")]
+    mandate = mission.mandates.get()
+    assert (mandate.start, mandate.end) == ("2009-03", "2010")
+    assert [a.slug for a in mandate.mandate_areas.all()] == ["security-sector-reform"]
