@@ -126,6 +126,12 @@ class ImportPreview:
     def ok(self) -> bool:
         return not self.file_errors and not any(row.errors for row in self.rows)
 
+    @property
+    def rows_by_interest(self) -> list[PreviewRow]:
+        """Rejected rows first, then created and changed ones, then the unchanged."""
+        order = {"rejected": 0, "created": 1, "updated": 2, "unchanged": 3}
+        return sorted(self.rows, key=lambda row: (order[row.outcome], row.line))
+
     def count(self, outcome: str) -> int:
         return sum(1 for row in self.rows if row.outcome == outcome)
 
