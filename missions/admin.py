@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_m2m_reverse_field_name
 
 from mandates.models import Mandate
 
@@ -181,7 +182,34 @@ class RegistryAdmin(SimpleHistoryAdmin):
             obj = get_object_or_404(self.model, pk=unquote(object_id))
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
+        # get_form() reads the version's many-to-many values (mandate areas, host countries).
+        request.history_record = get_object_or_404(
+            self.model.history.model,
+            **{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id},
+        )
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        record = getattr(request, "history_record", None)
+        if record is None or not record._history_m2m_fields:
+            return form
+        # simple-history rebuilds a version without its many-to-many values, so a revert
+        # would keep today's; start the form from the version's own.
+        versioned = {
+            field.name: [
+                getattr(row, f"{get_m2m_reverse_field_name(field)}_id")
+                for row in getattr(record, field.name).all()
+            ]
+            for field in record._history_m2m_fields
+        }
+
+        class VersionForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**versioned, **(kwargs.get("initial") or {})}
+                super().__init__(*args, **kwargs)
+
+        return VersionForm
 
     def history_compare_view(self, request, object_id):
         """Show the fields that differ between two versions of an object."""

@@ -71,3 +71,23 @@ def test_the_reviewer_reads_history_but_cannot_revert(client, reviewer):
     # Even the complete form the page carries must not save the old version.
     assert client.post(url, {**form_payload(page), "name": "Kept"}).status_code == 403
     assert Mission.objects.get(pk=mission.pk).name == "Changed"
+
+
+def test_revert_restores_the_mandate_areas_of_the_earlier_version(editor_client):
+    from mandates.models import Mandate
+    from tests.factories import MandateAreaFactory, MandateFactory
+
+    kept, dropped = MandateAreaFactory(slug="kept-area"), MandateAreaFactory(slug="dropped-area")
+    mandate = MandateFactory(mandate_areas=[kept, dropped])
+    url = reverse("admin:mandates_mandate_change", args=[mandate.pk])
+    response = editor_client.post(url, {**form_payload(editor_client.get(url)),
+                                        "mandate_areas": [str(kept.pk)]})
+    assert response.status_code == 302
+    assert list(mandate.mandate_areas.all()) == [kept]
+
+    both = next(r for r in mandate.history.order_by("history_date")
+                if r.mandate_areas.count() == 2)
+    version = reverse("admin:mandates_mandate_simple_history", args=[mandate.pk, both.history_id])
+    editor_client.post(version, form_payload(editor_client.get(version)))
+
+    assert set(Mandate.objects.get(pk=mandate.pk).mandate_areas.all()) == {kept, dropped}
