@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from missions.admin import (
+    SOURCE_FIELDSET,
     SOURCE_WIDGETS,
     BundleFilesMixin,
     PartialDateField,
@@ -110,7 +111,7 @@ class MandateAdmin(BundleFilesMixin, PeriodColumnsMixin, RegistryAdmin):
         (None, {"fields": ("mission", "document")}),
         (_("Period"), {"fields": (("start_date", "end_date"), "end_unknown")}),
         (_("Content"), {"fields": ("mandate_areas", "tasks", "completeness")}),
-        (_("Source"), {"fields": ("source", "confidence", "notes")}),
+        SOURCE_FIELDSET,
         (_("Advanced"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
     actions = ("renew_mandates",)
@@ -137,7 +138,7 @@ class AreaAttestationAdmin(RegistryAdmin):
     autocomplete_fields = ("mission", "mandate_area")
     fieldsets = (
         (None, {"fields": ("mission", "mandate_area", ("from_year", "to_year"))}),
-        (_("Source"), {"fields": ("source", "confidence", "notes")}),
+        SOURCE_FIELDSET,
     )
 
 
@@ -152,7 +153,7 @@ class BenchmarkAdmin(RegistryAdmin):
     formfield_overrides = SOURCE_WIDGETS
     fieldsets = (
         (None, {"fields": ("mission", "text", "adopted_date", "document")}),
-        (_("Source"), {"fields": ("source", "confidence", "notes")}),
+        SOURCE_FIELDSET,
     )
 
     @admin.display(description=_("benchmark"))

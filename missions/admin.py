@@ -128,6 +128,12 @@ class PartialDatesForm(forms.ModelForm):
         return cleaned
 
 
+class DatedFactForm(PartialDatesForm):
+    """A fact dated by one day, month or year (a document, a transition)."""
+
+    partial_dates = {"date": ("date_precision", "start")}
+
+
 class PeriodInlineFormSet(forms.BaseInlineFormSet):
     """Reject periods of one parent that overlap each other within the same submission."""
 
@@ -154,6 +160,8 @@ class PeriodInlineFormSet(forms.BaseInlineFormSet):
                 )
 
 
+# Where a fact's provenance sits: right under the fact, never collapsed.
+SOURCE_FIELDSET = (_("Source"), {"fields": ("source", "confidence", "notes")})
 SOURCE_WIDGETS = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 # -- history: diff between two versions, revert ---------------------------------------------
@@ -444,8 +452,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(RegistryAdmin):
-    form = type("DocumentForm", (PartialDatesForm,), {
-        "partial_dates": {"date": ("date_precision", "start")}})
+    form = DatedFactForm
     list_display = ("symbol", "kind", "body", "date_display", "title", "library_link")
     list_filter = ("kind", "body", "year")
     search_fields = ("symbol", "title")
@@ -525,7 +532,7 @@ class SanctionsPanelInline(admin.StackedInline):
 class MandateInline(admin.TabularInline):
     model = Mandate
 
-    form = type("MandateInlineForm", (PartialDatesForm,), {})
+    form = PartialDatesForm
     formset = type("MandateFormSet", (PeriodInlineFormSet,), {
         "overlap_message": _("This period overlaps the mandate from %(other)s.")})
     fields = ("start_date", "end_date", "document", "mandate_areas", "completeness", "source",
@@ -538,7 +545,7 @@ class MandateInline(admin.TabularInline):
 
 class AppointmentInline(admin.TabularInline):
     model = Appointment
-    form = type("AppointmentInlineForm", (PartialDatesForm,), {})
+    form = PartialDatesForm
     formset = type("AppointmentFormSet", (PeriodInlineFormSet,), {
         "overlap_message": _("This tenure overlaps the one from %(other)s.")})
     fields = ("person", "title", "start_date", "end_date", "end_unknown", "source", "confidence")
@@ -550,7 +557,7 @@ class AppointmentInline(admin.TabularInline):
 
 class PartnershipInline(admin.TabularInline):
     model = Partnership
-    form = type("PartnershipInlineForm", (PartialDatesForm,), {})
+    form = PartialDatesForm
     fields = ("organization", "kind", "start_date", "end_date", "source", "confidence")
     autocomplete_fields = ("organization",)
     formfield_overrides = SOURCE_WIDGETS
@@ -575,7 +582,7 @@ class MissionAdmin(BundleFilesMixin, PeriodColumnsMixin, RegistryAdmin):
                            "founding_document")}),
         (_("Period"), {"fields": (("start_date", "end_date"), "end_unknown")}),
         (_("Place"), {"fields": ("region", "host_countries", "base")}),
-        (_("Source"), {"fields": ("source", "confidence", "notes")}),
+        SOURCE_FIELDSET,
         (_("Advanced"), {"classes": ("collapse",),
                          "fields": ("in_2013_annex", "in_2024_page", "created_at", "updated_at")}),
     )
@@ -676,7 +683,7 @@ class PersonAdmin(RegistryAdmin):
 @admin.register(Appointment)
 class AppointmentAdmin(BundleFilesMixin, PeriodColumnsMixin, RegistryAdmin):
     bundle_file = "appointments.csv"
-    form = type("AppointmentForm", (PartialDatesForm,), {})
+    form = PartialDatesForm
     list_display = ("person", "mission", "title", "start", "end", "confidence")
     list_filter = (PeriodStatusFilter, "mission__cluster", "person__gender", "confidence")
     search_fields = ("person__name", "mission__acronym", "title")
@@ -686,7 +693,7 @@ class AppointmentAdmin(BundleFilesMixin, PeriodColumnsMixin, RegistryAdmin):
     fieldsets = (
         (None, {"fields": ("mission", "person", "title")}),
         (_("Period"), {"fields": (("start_date", "end_date"), "end_unknown")}),
-        (_("Source"), {"fields": ("source", "confidence", "notes")}),
+        SOURCE_FIELDSET,
     )
 
 
@@ -698,7 +705,7 @@ class OrganizationAdmin(RegistryAdmin):
 
 @admin.register(Partnership)
 class PartnershipAdmin(PeriodColumnsMixin, RegistryAdmin):
-    form = type("PartnershipForm", (PartialDatesForm,), {})
+    form = PartialDatesForm
     list_display = ("mission", "organization", "kind", "start", "end")
     list_filter = ("kind", "organization")
     search_fields = ("mission__acronym", "organization__acronym", "organization__name")
@@ -707,15 +714,14 @@ class PartnershipAdmin(PeriodColumnsMixin, RegistryAdmin):
     fieldsets = (
         (None, {"fields": ("mission", "organization", "kind")}),
         (_("Period"), {"fields": (("start_date", "end_date"), "end_unknown")}),
-        (_("Source"), {"fields": ("source", "confidence", "notes")}),
+        SOURCE_FIELDSET,
     )
 
 
 @admin.register(Transition)
 class TransitionAdmin(BundleFilesMixin, RegistryAdmin):
     bundle_file = "transitions.csv"
-    form = type("TransitionForm", (PartialDatesForm,), {
-        "partial_dates": {"date": ("date_precision", "start")}})
+    form = DatedFactForm
     list_display = ("predecessor", "successor", "when", "kind", "country", "document")
     list_filter = ("kind", "confidence")
     search_fields = ("predecessor__acronym", "successor__acronym", "country__name")
@@ -724,5 +730,5 @@ class TransitionAdmin(BundleFilesMixin, RegistryAdmin):
     date_hierarchy = "date"
     fieldsets = (
         (None, {"fields": ("predecessor", "successor", "date", "kind", "country", "document")}),
-        (_("Source"), {"fields": ("source", "confidence", "notes")}),
+        SOURCE_FIELDSET,
     )
