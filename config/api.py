@@ -40,6 +40,7 @@ __all__ = [
     "UserThrottle",
     "api_exception_handler",
     "parse_flag",
+    "stable_order",
 ]
 
 MAX_PAGE_SIZE = 500
@@ -329,13 +330,14 @@ class FullCleanMixin:
         return attrs
 
     def _rename(self, errors: dict) -> dict:
+        writable = {key for key, field in self.fields.items() if not field.read_only}
+        sources = {field.source: key for key, field in self.fields.items() if key in writable}
         renamed: dict = {}
         for name, messages in errors.items():
-            if name not in self.fields:
+            if name not in writable:
                 name = self.error_field_names.get(name, name)
-            if name not in self.fields and name != "non_field_errors":
-                source_names = {field.source: key for key, field in self.fields.items()}
-                name = source_names.get(name, "non_field_errors")
+            if name not in writable and name != "non_field_errors":
+                name = sources.get(name, "non_field_errors")
             renamed.setdefault(name, []).extend(messages)
         return renamed
 

@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_flex_fields import FlexFieldsModelSerializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -101,7 +102,7 @@ class BriefRelatedField(serializers.RelatedField):
 
     default_error_messages = {
         "does_not_exist": _("Nothing matches {value}."),
-        "incorrect_type": _("Give an id or a {key}."),
+        "incorrect_type": _("Give an id or a {name}."),
     }
 
     def __init__(self, brief, key: str | None = None, **kwargs):
@@ -117,18 +118,22 @@ class BriefRelatedField(serializers.RelatedField):
     def to_internal_value(self, data):
         if isinstance(data, dict):
             data = data.get("id")
-        queryset = self.get_queryset()
+        if isinstance(data, str) and data.strip().isdigit():
+            data = int(data.strip())
+        lookup = None
+        if isinstance(data, int) and not isinstance(data, bool):
+            # Beyond a 64-bit key nothing can match (and PostgreSQL would refuse the query).
+            lookup = {"pk": data} if abs(data) < 2**63 else None
+            if lookup is None:
+                self.fail("does_not_exist", value=data)
+        elif isinstance(data, str) and data.strip() and self.key and "\x00" not in data:
+            lookup = {self.key: data.strip()}
+        if lookup is None:
+            self.fail("incorrect_type", name=self.key or "id")
         try:
-            if isinstance(data, int) and not isinstance(data, bool):
-                return queryset.get(pk=data)
-            if isinstance(data, str) and data.strip():
-                if data.strip().isdigit() and len(data.strip()) < 19:
-                    return queryset.get(pk=int(data))
-                if self.key:
-                    return queryset.get(**{self.key: data.strip()})
+            return self.get_queryset().get(**lookup)
         except ObjectDoesNotExist:
             self.fail("does_not_exist", value=data)
-        self.fail("incorrect_type", key=self.key or "id")
 
 
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -164,6 +169,13 @@ class RegistrySchema(AutoSchema):
                 OpenApiParameter("omit", str, description="Comma-separated fields to drop."),
             ]
         return parameters
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(serializer, FlexFieldsModelSerializer):
+            # ?fields=, ?omit= and ?brief=1 may leave any field out of a response.
+            schema.pop("required", None)
+        return schema
 
     def get_response_serializers(self):
         if self.method in ("POST", "PUT", "PATCH") and hasattr(

@@ -94,7 +94,8 @@ class SlugOrNameMultipleChoiceField(forms.ModelMultipleChoiceField):
         found = []
         for key in value:
             key = str(key).strip()
-            row = self.queryset.filter(Q(slug=key) | Q(name__iexact=key)).first()
+            # PostgreSQL refuses NUL in a query; no slug or name holds one.
+            row = None if "\x00" in key else self._lookup(key)
             if row is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
@@ -103,6 +104,9 @@ class SlugOrNameMultipleChoiceField(forms.ModelMultipleChoiceField):
                 )
             found.append(row)
         return found
+
+    def _lookup(self, key: str):
+        return self.queryset.filter(Q(slug=key) | Q(name__iexact=key)).first()
 
 
 class UpperCaseModelChoiceField(forms.ModelChoiceField):
