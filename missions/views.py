@@ -114,6 +114,8 @@ def build_timeline(rows: list[Row], today: date | None = None) -> dict | None:
         "today_x": today_x,
         "label_x": 4,
         "axis_bottom": height - 4,
+        # Bars that are links make the chart interactive: a group, not one image.
+        "linked": any(bar["url"] for row in laid for bar in row["bars"]),
     }
 
 
