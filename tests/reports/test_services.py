@@ -219,7 +219,7 @@ def test_the_command_refreshes_the_default_series(db, capsys):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_never_compute_the_same_snapshot_at_once():
     MissionFactory(start_date=date(2000, 1, 1))
     statistics_refresh(metric="active_missions", params={})
