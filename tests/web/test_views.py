@@ -308,3 +308,24 @@ def test_trends_bad_parameters_are_notes_not_errors(client):
     assert "The metric “nope” is not known" in body
     assert "“&lt;b&gt;” of cluster was ignored" in body
     assert "“abc” of start was ignored" in body
+
+
+# -- languages -------------------------------------------------------------------------------------
+
+
+def test_pages_speak_french_when_asked(client):
+    body = text(client.get("/missions/UNIPSIL/", headers={"accept-language": "fr"}))
+    assert '<html lang="fr"' in body
+    assert "Lignée des présences des Nations Unies" in body
+    assert "Conseil de sécurité" in body  # a vocabulary label, translated too
+    search = text(client.get("/search/", {"q": "Sierra"}, headers={"accept-language": "fr"}))
+    assert "correspondent à « Sierra »" in search
+
+
+def test_language_switcher_posts_to_set_language_and_returns_here(client):
+    body = text(client.get("/trends/?metric=closed"))
+    assert 'action="/i18n/setlang/"' in body
+    assert 'name="next" type="hidden" value="/trends/?metric=closed"' in body
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/trends/?metric=closed"})
+    assert response.status_code == 302 and response["Location"] == "/trends/?metric=closed"
+    assert "Tendances" in text(client.get("/trends/"))
