@@ -501,8 +501,25 @@ class PeriodStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProfileInlineFormSet(forms.BaseInlineFormSet):
+    """Refuse the details of one cluster (envoy, sanctions panel) on a mission of another."""
+
+    cluster_slug = ""
+
+    def clean(self):
+        super().clean()
+        cluster = getattr(self.instance, "cluster", None) if self.instance.cluster_id else None
+        filled = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        if filled and cluster is not None and cluster.slug != self.cluster_slug:
+            raise ValidationError(
+                _("These details are for %(kind)s only; this mission is in %(cluster)s.")
+                % {"kind": self.model._meta.verbose_name, "cluster": cluster}
+            )
+
+
 class EnvoyInline(admin.StackedInline):
     model = Envoy
+    formset = type("EnvoyFormSet", (ProfileInlineFormSet,), {"cluster_slug": "envoy"})
     max_num = 1
     extra = 0
     autocomplete_fields = ("joint_with",)
@@ -523,6 +540,8 @@ class SanctionsPanelForm(forms.ModelForm):
 class SanctionsPanelInline(admin.StackedInline):
     model = SanctionsPanel
     form = SanctionsPanelForm
+    formset = type("SanctionsPanelFormSet", (ProfileInlineFormSet,),
+                   {"cluster_slug": "sanctions_panel"})
     max_num = 1
     extra = 0
     autocomplete_fields = ("regime_document",)

@@ -207,3 +207,12 @@ def test_the_seeded_mission_list_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("admin:missions_mission_changelist"), {"all": ""})
     assert "UNIPSIL" in response.content.decode()
+
+
+def test_envoy_details_on_a_field_mission_are_refused(editor_client):
+    response = editor_client.post(ADD_URL, mission_post(**{
+        "envoy-TOTAL_FORMS": 1, "envoy-0-seat": "home_based"}))
+    envoy = next(i for i in response.context["inline_admin_formsets"]
+                 if i.formset.prefix == "envoy")
+    assert "for envoy details only" in str(envoy.formset.non_form_errors())
+    assert not Mission.objects.exists()
