@@ -326,7 +326,7 @@ class CurrentAreasMixin(serializers.Serializer):
 
 class MissionMandateSerializer(PeriodMixin, serializers.ModelSerializer):
     url = LinkField(view_name="api:mandate-detail")
-    document = DocumentBriefSerializer(read_only=True)
+    document = DocumentBriefSerializer(read_only=True, allow_null=True)
     mandate_areas = MandateAreaRefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -346,8 +346,8 @@ class TransitionInSerializer(serializers.ModelSerializer):
     url = LinkField(view_name="api:transition-detail")
     predecessor = MissionBriefSerializer(read_only=True)
     date = PartialDateField("date", "start", read_only=True)
-    country = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
-    document = serializers.SlugRelatedField(slug_field="symbol", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="iso3", read_only=True, allow_null=True)
+    document = serializers.SlugRelatedField(slug_field="symbol", read_only=True, allow_null=True)
 
     class Meta:
         model = Transition
@@ -410,9 +410,9 @@ class SanctionsPanelProfileSerializer(serializers.Serializer):
 class MissionDetailSerializer(CurrentAreasMixin, MissionSerializer):
     """A mission with its mandates, transitions, heads, partners and sources: one call."""
 
-    region = RegionBriefSerializer(read_only=True)
+    region = RegionBriefSerializer(read_only=True, allow_null=True)
     host_countries = CountryBriefSerializer(many=True, read_only=True)
-    founding_document = DocumentBriefSerializer(read_only=True)
+    founding_document = DocumentBriefSerializer(read_only=True, allow_null=True)
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)
     envoy = EnvoyProfileSerializer(read_only=True, allow_null=True)
     sanctions_panel = SanctionsPanelProfileSerializer(read_only=True, allow_null=True)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 6
 
 
 def _checks():
@@ -28,40 +28,79 @@ def _checks():
     ]
 
 
-@pytest.mark.parametrize("who", ["anonymous", "superuser"])
-def test_every_operation_conforms_to_the_schema(seeded, alice, who):
+@pytest.fixture
+def keep_test_connection():
+    """Keep the test's transaction open across WSGI requests, as Django's test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+STATISTICS = ("/api/v1/stats", "/api/v1/landscape")
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "registry",
+        pytest.param(
+            "statistics",
+            marks=pytest.mark.xfail(
+                reason="reports/ does not document its 400 responses yet (its owner is told)",
+                strict=False,
+            ),
+        ),
+    ],
+)
+def test_every_operation_conforms_to_the_schema(seeded, alice, keep_test_connection, part):
+    """Reads run anonymously (as most clients do); writes run with a superuser's token."""
     import schemathesis
     from rest_framework.authtoken.models import Token
+    from werkzeug.test import Client
 
     from config.wsgi import application
 
-    headers = {}
-    if who == "superuser":
-        headers["Authorization"] = f"Token {Token.objects.create(user=alice).key}"
+    token = {"Authorization": f"Token {Token.objects.create(user=alice).key}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
     checks = _checks()
     operations = [result.ok() for result in schema.get_all_operations()]
-    api_operations = [op for op in operations if op.path.startswith("/api/v1/")]
     api_operations = [
         op
-        for op in api_operations
-        if not op.path.startswith(("/api/v1/stats", "/api/v1/landscape"))
+        for op in operations
+        if op.path.startswith("/api/v1/")
+        and op.path.startswith(STATISTICS) == (part == "statistics")
     ]
-    assert len(api_operations) >= 30
+    assert len(api_operations) >= (30 if part == "registry" else 1)
 
+    client = Client(application)  # through WSGI, like schemathesis, so the connection stays
     for operation in api_operations:
-        if who == "anonymous" and operation.method.upper() != "GET":
-            continue
+        headers = {} if operation.method.upper() == "GET" else token
+        strategies = [operation.as_strategy()]
+        if "{id}" in operation.path:
+            # Random ids mostly miss: also exercise a row that exists.
+            listing = client.get(operation.path.split("{id}")[0] + "?limit=1").json
+            if listing.get("results"):
+                first = listing["results"][0]["id"]
+                strategies.append(operation.as_strategy(path_parameters={"id": first}))
+        for strategy in strategies:
+            _explore(strategy, headers, checks)
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case):
-            case.call_and_validate(headers=headers, checks=checks)
 
-        run()
+def _explore(strategy, headers: dict, checks: list) -> None:
+    @given(case=strategy)
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        case.call_and_validate(headers=headers, checks=checks)
+
+    run()
