@@ -161,7 +161,8 @@ def import_preview(
             file_errors.append(error)
     outcomes = report.rows.get(file, {}) if report else {}
     preview = []
-    for line, row in enumerate(rows, start=2):
+    # A file-level error (a key column missing) stops every row: list none as if it would pass.
+    for line, row in enumerate([] if file_errors else rows, start=2):
         key = " / ".join((row.get(column) or "").strip() for column in KEYS.get(file, []))
         outcome, fields = outcomes.get(line, ("unchanged", []))
         if line in by_line:

@@ -212,3 +212,16 @@ def test_a_confirm_that_no_longer_validates_saves_no_row_at_all(editor_client):
     rows = confirm.context["preview"].rows
     assert rows[1].outcome == "rejected" and "unknown mission 'UNTWO'" in rows[1].errors[0]
     assert not Mandate.objects.exists()
+
+
+def test_a_file_without_its_key_column_is_refused_whole(editor_client):
+    upload = csv_upload([{"name": "No Acronym Office", "cluster": "field_mission"}])
+    response = preview(editor_client, "missions.csv", upload)
+    assert "acronym: column is missing from the header" in response.content.decode()
+    assert response.context["preview"].rows == [] and "payload" not in response.context
+
+
+def test_a_file_that_is_not_a_table_is_a_field_error(editor_client):
+    upload = SimpleUploadedFile("missions.xlsx", b"PK\x03\x04 not really a workbook")
+    response = editor_client.post(url("missions.csv", "import"), {"file": upload})
+    assert "not a readable Excel file" in str(response.context["form"].errors["file"])
