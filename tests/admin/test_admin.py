@@ -216,3 +216,14 @@ def test_envoy_details_on_a_field_mission_are_refused(editor_client):
                  if i.formset.prefix == "envoy")
     assert "for envoy details only" in str(envoy.formset.non_form_errors())
     assert not Mission.objects.exists()
+
+
+def test_an_admin_save_schedules_a_statistics_refresh(
+    editor_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    monkeypatch.setattr("reports.services.statistics_schedule_refresh", lambda: calls.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(ADD_URL, mission_post())
+    assert response.status_code == 302
+    assert calls == [1]  # one refresh for the mission and its mandate together
