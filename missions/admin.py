@@ -337,10 +337,11 @@ class BundleFilesMixin:
             "changelist_url": changelist_url,
         }
         form = ImportForm()
+        # A preview signed for one file cannot be confirmed into another.
+        salt = f"{self.import_salt}:{self.bundle_file}"
         if request.method == "POST" and "confirm" in request.POST:
             try:
-                data = signing.loads(request.POST.get("payload", ""), salt=self.import_salt,
-                                     max_age=3600)
+                data = signing.loads(request.POST.get("payload", ""), salt=salt, max_age=3600)
             except signing.BadSignature:
                 messages.error(request, _("The preview has expired: upload the file again."))
                 return HttpResponseRedirect(request.path)
@@ -370,7 +371,7 @@ class BundleFilesMixin:
                     if preview.ok:
                         context["payload"] = signing.dumps(
                             {"name": upload.name, "header": header, "rows": rows},
-                            salt=self.import_salt, compress=True,
+                            salt=salt, compress=True,
                         )
         context["form"] = form
         return TemplateResponse(request, "admin/registry/import.html", context)

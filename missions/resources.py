@@ -93,6 +93,10 @@ def export_response(file: str, queryset, fmt: str) -> HttpResponse:
         sheet.append(columns)
         for row in rows:
             sheet.append(row)
+            # A note that starts with "=" is text, not a formula for Excel to run.
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=content_type)

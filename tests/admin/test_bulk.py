@@ -225,3 +225,22 @@ def test_a_file_that_is_not_a_table_is_a_field_error(editor_client):
     upload = SimpleUploadedFile("missions.xlsx", b"PK\x03\x04 not really a workbook")
     response = editor_client.post(url("missions.csv", "import"), {"file": upload})
     assert "not a readable Excel file" in str(response.context["form"].errors["file"])
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_excel(editor_client):
+    MissionFactory(acronym="UNFORM", notes="=HYPERLINK(\"http://example.org\")")
+    response = editor_client.get(url("missions.csv", "export"), {"format": "xlsx"})
+    rows = table("missions.csv", response.content, "xlsx")
+    notes = rows[1][rows[0].index("notes")]
+    assert notes == "=HYPERLINK(\"http://example.org\")"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_preview_of_one_file_cannot_be_confirmed_into_another(editor_client):
+    MissionFactory(acronym="UNCROSS")
+    response = preview(editor_client, "missions.csv", csv_upload([mission_row()]))
+    confirm = editor_client.post(url("mandates.csv", "import"),
+                                 {"payload": response.context["payload"], "confirm": "1"})
+    assert confirm.status_code == 302
+    assert not Mission.objects.filter(acronym="UNSYN").exists()
