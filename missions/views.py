@@ -11,7 +11,18 @@ from io import BytesIO
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -397,7 +408,11 @@ def text_search(queryset, q: str):
         vector = (
             SearchVector("acronym", weight="A", config="simple")
             + SearchVector("name", weight="A", config="english")
-            + SearchVector(Coalesce(Subquery(areas), Value("")), weight="B", config="english")
+            + SearchVector(
+                Coalesce(Subquery(areas), Value(""), output_field=TextField()),
+                weight="B",
+                config="english",
+            )
             + SearchVector("notes", weight="C", config="english")
         )
         query = SearchQuery(q, search_type="websearch", config="english")
