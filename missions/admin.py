@@ -10,6 +10,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -415,6 +416,8 @@ class MissionCloseForm(forms.Form):
     successor = forms.ModelChoiceField(
         Mission.objects.order_by("acronym"), required=False, label=_("Succeeded by"),
         help_text=_("Leave empty when nothing took over."),
+        # Searched as the successor of a transition is in the transition admin.
+        widget=AutocompleteSelect(Transition._meta.get_field("successor"), admin.site),
     )
     transition_kind = forms.ChoiceField(
         choices=TransitionKind.choices, initial=TransitionKind.SPM_TO_SPM,
