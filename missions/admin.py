@@ -148,9 +148,11 @@ class PeriodInlineFormSet(forms.BaseInlineFormSet):
             and form.instance.start_date
         ]
         for index, form in enumerate(kept):
+            # Periods clash within one mission only (a person may hold two posts at once).
             clash = next(
                 (other for other in kept[:index]
-                 if form.instance.certainly_overlaps(other.instance)),
+                 if other.instance.mission_id == form.instance.mission_id
+                 and form.instance.certainly_overlaps(other.instance)),
                 None,
             )
             if clash:

@@ -227,3 +227,25 @@ def test_an_admin_save_schedules_a_statistics_refresh(
         response = editor_client.post(ADD_URL, mission_post())
     assert response.status_code == 302
     assert calls == [1]  # one refresh for the mission and its mandate together
+
+
+def test_one_person_may_hold_two_posts_at_once_but_a_post_has_one_head(editor_client):
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(name="Synthetic Envoy")
+    first, second = MissionFactory(acronym="UNPOSTA"), MissionFactory(acronym="UNPOSTB")
+    url = reverse("admin:missions_person_change", args=[person.pk])
+    data = form_payload(editor_client.get(url))
+    data.update({"appointments-TOTAL_FORMS": 2,
+                 "appointments-0-mission": first.pk, "appointments-0-start_date": "2010",
+                 "appointments-1-mission": second.pk, "appointments-1-start_date": "2010"})
+    assert editor_client.post(url, data).status_code == 302
+    assert person.appointments.count() == 2
+
+    mission_url = reverse("admin:missions_mission_change", args=[first.pk])
+    data = form_payload(editor_client.get(mission_url))
+    other = PersonFactory(name="Second Head")
+    data.update({"appointments-TOTAL_FORMS": 2, "appointments-1-person": other.pk,
+                 "appointments-1-start_date": "2010-06-01"})
+    response = editor_client.post(mission_url, data)
+    assert "appointments-1-start_date" in errors_of(response)
