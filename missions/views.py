@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_htmx.http import push_url
 
 from mandates.models import Mandate, MandateArea
 from missions.api.filters import MissionFilterSet
@@ -678,17 +679,34 @@ def _wants_fragment(request) -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def mission_list(request):
-    """Search missions: full text, facets with counts, sorting, paging; htmx swaps the results."""
-    result = run_search(request.GET)
-    template = (
-        "missions/_partials/search_app.html"
-        if _wants_fragment(request)
-        else "missions/mission_list.html"
-    )
-    response = render(request, template, {"result": result})
+def shareable_url(request) -> str:
+    """Return this page's address without the empty parameters a submitted form carries."""
+    query = QueryDict(mutable=True)
+    for key in request.GET:
+        values = [value for value in request.GET.getlist(key) if value.strip()]
+        if values:
+            query.setlist(key, values)
+    return request.path + (f"?{query.urlencode()}" if query else "")
+
+
+def render_fragment_or_page(request, fragment: str, page: str, context: dict):
+    """Render the fragment for an htmx swap (and push a tidy address), else the whole page."""
+    if _wants_fragment(request):
+        response = push_url(render(request, fragment, context), shareable_url(request))
+    else:
+        response = render(request, page, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def mission_list(request):
+    """Search missions: full text, facets with counts, sorting, paging; htmx swaps the results."""
+    return render_fragment_or_page(
+        request,
+        "missions/_partials/search_app.html",
+        "missions/mission_list.html",
+        {"result": run_search(request.GET)},
+    )
 
 
 EXPORT_COLUMNS = [

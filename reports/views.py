@@ -11,13 +11,13 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mandates.models import MandateArea
 from missions.choices import MandatingBody, MissionCategory
 from missions.models import Cluster, Region
+from missions.views import render_fragment_or_page
 
 from .aggregations import landscape as landscape_data
 from .metrics import METRICS, ParameterError
@@ -352,16 +352,12 @@ def _heat_level(value) -> int | None:
 
 def trends(request):
     """Show a yearly metric as a chart and a table, beside the 2013 report's figures."""
-    context = _trends_context(request)
-    htmx = getattr(request, "htmx", None)
-    template = (
-        "reports/_partials/trends_body.html"
-        if htmx and not htmx.boosted and not htmx.history_restore_request
-        else "reports/trends.html"
+    return render_fragment_or_page(
+        request,
+        "reports/_partials/trends_body.html",
+        "reports/trends.html",
+        _trends_context(request),
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def trends_csv(request):

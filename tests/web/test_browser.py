@@ -96,6 +96,7 @@ def test_a_facet_changes_the_count_and_the_address_and_back_restores_them(page, 
         page, f"() => document.querySelector('#results-h').innerText.startsWith('{expected} ')"
     )
     assert result_count(page) == expected < everything
+    assert "year_from" not in page.url and "q=" not in page.url  # no empty parameters
     # The address carries the state: opening it afresh gives the same results.
     fresh = page.context.new_page()
     fresh.goto(page.url)
@@ -107,6 +108,17 @@ def test_a_facet_changes_the_count_and_the_address_and_back_restores_them(page, 
         page, f"() => document.querySelector('#results-h').innerText.startsWith('{everything} ')"
     )
     assert "cluster=" not in page.url
+
+
+def test_pages_of_results_swap_in_place(page, site):
+    page.goto(site + "/search/?kind=country")
+    first_page = result_acronyms(page)
+    page.locator("nav .pagination a", has_text="2").click()
+    page.wait_for_url("**page=2**")
+    wait_until(page, "() => !!document.querySelector('.pagination [aria-current=page]')")
+    assert page.locator(".pagination [aria-current=page]").inner_text() == "2"
+    assert set(result_acronyms(page)).isdisjoint(first_page)
+    assert page.evaluate("() => document.querySelectorAll('#search-app').length") == 1
 
 
 def test_search_works_without_javascript(browser, site):
