@@ -185,39 +185,85 @@ def mandate_area_slugs() -> list[str]:
 
 
 # -- SQL building blocks ----------------------------------------------------------------------
+#
+# A series is never computed by expanding every mission into its years (that grows with
+# missions x years x areas). Each mission, mandate or tenure becomes ONE range of years
+# [first, last]: the years whose reference day it covers. The database sums +1 at `first` and
+# -1 at `last + 1` by year; a running sum over a few hundred years (in Python) turns those
+# deltas into the yearly figures. Ranges that overlap for one mission (two mandates both in
+# force on a handover day) are merged first (gaps and islands, with window functions), so a
+# mission or an area counts once a year, exactly as the row-by-row definition does.
+
+OPEN = 9999  # the last year of a range with no end
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _date_sql() -> str:
-    # psycopg may send a bare parameter as text/unknown inside VALUES; SQLite stores dates as
-    # ISO text and must NOT cast (CAST('2013-07-01' AS DATE) is the number 2013 there).
-    return "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
-
-
-def _days_between_sql(later: str, earlier: str) -> str:
+def _year_sql(column: str) -> str:
     if connection.vendor == "postgresql":
-        return f"({later} - {earlier})"
-    return f"CAST(ROUND(julianday({later}) - julianday({earlier})) AS INTEGER)"
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+    return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
 
 
-def _years_cte(windows: Sequence[YearWindow]) -> tuple[str, list]:
-    d = _date_sql()
-    rows = ", ".join([f"(CAST(%s AS INTEGER), {d}, {d}, {d}, {d})"] * len(windows))
-    params: list = []
-    for w in windows:
-        params += [w.year, w.ref_start, w.ref_end, w.first_day, w.last_day]
-    return f"years (year, ref_start, ref_end, first_day, last_day) AS (VALUES {rows})", params
+def _month_day_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"TO_CHAR({column}, 'MM-DD')"
+    return f"strftime('%%m-%%d', {column})"
 
 
-def _active_sql(alias: str) -> str:
-    # The rule of missions/querysets.py::_active_on_q, over a window instead of one day.
-    return (
-        f"{alias}.start_date <= y.ref_end AND {alias}.end_unknown = %s "
-        f"AND ({alias}.end_date IS NULL OR {alias}.end_date >= y.ref_start)"
+def _day_number_sql(column: str) -> str:
+    # Days since 1900-01-01 (julianday('1900-01-01') is 2415020.5).
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1900-01-01')"
+    return f"CAST(julianday({column}) - 2415020.5 AS INTEGER)"
+
+
+def _day_number(day: date) -> int:
+    return (day - date(1900, 1, 1)).days
+
+
+def _greatest(a: str, b: str) -> str:
+    return f"GREATEST({a}, {b})" if connection.vendor == "postgresql" else f"MAX({a}, {b})"
+
+
+def _least(a: str, b: str) -> str:
+    return f"LEAST({a}, {b})" if connection.vendor == "postgresql" else f"MIN({a}, {b})"
+
+
+def _reference(windows: Sequence[YearWindow]) -> tuple[str, str]:
+    """Return the month-days ('MM-DD') that decide a range's first and last year.
+
+    A period covers the reference day D of year Y when start <= D <= end: its first year is the
+    start's, plus one if the start falls after D in its year; its last year is the end's, minus
+    one if the end falls before D. With reference=any (the whole year) no start falls after
+    '12-31' and no end before '01-01', so the years are simply the start's and the end's.
+    """
+    first = windows[0]
+    if first.ref_start == first.ref_end:
+        day = f"{first.ref_start.month:02d}-{first.ref_start.day:02d}"
+        return day, day
+    return "12-31", "01-01"
+
+
+def _range_sql(alias: str, windows: Sequence[YearWindow]) -> tuple[str, str]:
+    """Return SQL for the first and the last year whose reference day `alias` covers."""
+    after, before = _reference(windows)  # built from integers above: safe to inline
+    start, end = f"{alias}.start_date", f"{alias}.end_date"
+    first = (
+        f"({_year_sql(start)} + CASE WHEN {_month_day_sql(start)} > '{after}' THEN 1 ELSE 0 END)"
     )
+    last = (
+        f"(CASE WHEN {end} IS NULL THEN {OPEN} ELSE {_year_sql(end)}"
+        f" - CASE WHEN {_month_day_sql(end)} < '{before}' THEN 1 ELSE 0 END END)"
+    )
+    return first, last
+
+
+def _dated_sql(alias: str) -> str:
+    # The rule of missions/querysets.py: no start, or an end no source dates, is never active.
+    return f"{alias}.start_date IS NOT NULL AND {alias}.end_unknown = %s"
 
 
 def _population_sql(population: Population) -> tuple[str, list]:
@@ -233,11 +279,8 @@ def _joins(split: str | None) -> str:
     return ""
 
 
-def _group_sql(split: str | None) -> tuple[str, str]:
-    # PostgreSQL refuses a constant in GROUP BY, so the unsplit case groups by the year only.
-    if not split:
-        return "''", ""
-    return SPLITS[split], f", {SPLITS[split]}"
+def _group_sql(split: str | None) -> str:
+    return SPLITS[split] if split else "''"
 
 
 def _fetch(sql: str, params: Sequence) -> list[tuple]:
@@ -250,6 +293,110 @@ def _key(value) -> str | None:
     return value if value not in ("", None) else None
 
 
+class _Statement:
+    """One SQL statement built from named common table expressions (WITH ...)."""
+
+    def __init__(self):
+        self.ctes: list[str] = []
+        self.params: list = []
+
+    def cte(self, name: str, sql: str, params: Sequence = ()) -> str:
+        self.ctes.append(f"{name} AS ({sql})")
+        self.params += list(params)
+        return name
+
+    def fetch(self, select: str) -> list[tuple]:
+        return _fetch(f"WITH {', '.join(self.ctes)} {select}", self.params)
+
+
+def _missions_cte(statement, windows, population, split) -> str:
+    """Add `missions` (mission_id, grp, first_year, last_year): each counted mission's years."""
+    where, params = _population_sql(population)
+    first, last = _range_sql("m", windows)
+    return statement.cte(
+        "missions",
+        f"SELECT m.id AS mission_id, {_group_sql(split)} AS grp,"  # noqa: S608 (names are ours; values are parameters)
+        f" {first} AS first_year, {last} AS last_year"
+        f" FROM {_table(Mission)} m{_joins(split)} WHERE {_dated_sql('m')} AND {where}",
+        [False, *params],
+    )
+
+
+def _mandates_cte(statement, name, windows, *, areas: bool, area_filter="", area_params=()):
+    """Add `name`: per mandate (and area) in force, the years it and its mission share."""
+    first, last = _range_sql("d", windows)
+    through = Mandate.mandate_areas.through
+    area_column = ", a.slug AS area" if areas else ""
+    area_joins = (
+        f" JOIN {_table(through)} ma ON ma.mandate_id = d.id"
+        f" JOIN {_table(MandateArea)} a ON a.id = ma.mandatearea_id"
+        if areas
+        else ""
+    )
+    return statement.cte(
+        name,
+        f"SELECT x.mission_id AS mission_id, x.grp AS grp{area_column},"  # noqa: S608 (names are ours; values are parameters)
+        f" {_greatest('x.first_year', first)} AS first_year,"
+        f" {_least('x.last_year', last)} AS last_year"
+        f" FROM missions x JOIN {_table(Mandate)} d ON d.mission_id = x.mission_id{area_joins}"
+        f" WHERE d.end_unknown = %s{area_filter}",
+        [False, *area_params],
+    )
+
+
+def _merged_cte(statement, name: str, ranges: str, keys: str) -> str:
+    """Add `name`: the ranges of `ranges` sharing `keys`, overlapping ones merged into one."""
+    order = f"PARTITION BY {keys} ORDER BY first_year, last_year"
+    return statement.cte(
+        name,
+        f"SELECT {keys}, MIN(first_year) AS first_year, MAX(last_year) AS last_year FROM ("  # noqa: S608
+        f" SELECT {keys}, first_year, last_year,"
+        f" SUM(CASE WHEN prev_last IS NULL OR first_year > prev_last THEN 1 ELSE 0 END)"
+        f" OVER ({order} ROWS UNBOUNDED PRECEDING) AS island FROM ("
+        f"  SELECT {keys}, first_year, last_year, MAX(last_year) OVER ({order}"
+        f"  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_last"
+        f"  FROM {ranges} WHERE first_year <= last_year) ordered) islands"
+        f" GROUP BY {keys}, island",
+    )
+
+
+def _events_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
+    """Return a SELECT of (year, keys, tag, delta): +weight where ranges begin, -weight after."""
+    return (
+        f"SELECT first_year AS year, {keys}, '{tag}' AS tag, {weight} AS delta"  # noqa: S608
+        f" FROM {source} WHERE first_year <= last_year"
+        f" UNION ALL SELECT last_year + 1, {keys}, '{tag}', -({weight})"
+        f" FROM {source} WHERE first_year <= last_year AND last_year < {OPEN}"
+    )
+
+
+def _summed(keys: str, *events: str) -> str:
+    return (
+        f"SELECT year, {keys}, tag, SUM(delta) FROM ("  # noqa: S608
+        + " UNION ALL ".join(events)
+        + f") events GROUP BY year, {keys}, tag"
+    )
+
+
+def _running(rows: Iterable[tuple], windows: Sequence[YearWindow]) -> dict[tuple, int]:
+    """Return {(year, *key): total} from rows (year, *key, delta), for the windows' years."""
+    deltas: dict[tuple, dict[int, int]] = {}
+    for year, *key, delta in rows:
+        per_year = deltas.setdefault(tuple(key), {})
+        per_year[year] = per_year.get(year, 0) + int(delta)
+    totals = {}
+    for key, per_year in deltas.items():
+        years = sorted(per_year)
+        total, index = 0, 0
+        for window in windows:
+            while index < len(years) and years[index] <= window.year:
+                total += per_year[years[index]]
+                index += 1
+            if total:
+                totals[(window.year, *key)] = total
+    return totals
+
+
 # -- metrics: each returns rows {year, group, ...integers}; services turn them into values ----
 
 
@@ -259,16 +406,13 @@ def active_missions(
     """Return per year (and group) how many missions were active: {year, group, count}."""
     if not windows:
         return []
-    years, params = _years_cte(windows)
-    where, where_params = _population_sql(population)
-    group, group_by = _group_sql(split)
-    sql = (
-        f"WITH {years} SELECT y.year, {group} AS grp, COUNT(m.id) "  # noqa: S608 (names are ours; values are parameters)
-        f"FROM years y JOIN {_table(Mission)} m ON {_active_sql('m')}{_joins(split)} "
-        f"WHERE {where} GROUP BY y.year{group_by}"
-    )
-    rows = _fetch(sql, [*params, False, *where_params])
-    return [{"year": y, "group": _key(g), "count": c} for y, g, c in rows]
+    statement = _Statement()
+    missions = _missions_cte(statement, windows, population, split)
+    rows = statement.fetch(_summed("grp", _events_sql(missions, "grp", "count")))
+    return [
+        {"year": y, "group": _key(g), "count": c}
+        for (y, g, _), c in _running(rows, windows).items()
+    ]
 
 
 def _dated_in_year(
@@ -276,17 +420,20 @@ def _dated_in_year(
 ) -> list[dict]:
     if not windows:
         return []
-    years, params = _years_cte(windows)
-    where, where_params = _population_sql(population)
-    group, group_by = _group_sql(split)
+    where, params = _population_sql(population)
+    group = _group_sql(split)
+    year = _year_sql(f"m.{column}")
     sql = (
-        f"WITH {years} SELECT y.year, {group} AS grp, COUNT(m.id) "  # noqa: S608 (names are ours; values are parameters)
-        f"FROM years y JOIN {_table(Mission)} m "
-        f"ON m.{column} >= y.first_day AND m.{column} <= y.last_day{_joins(split)} "
-        f"WHERE {where} GROUP BY y.year{group_by}"
+        f"SELECT {year}, {group}, COUNT(*) FROM {_table(Mission)} m{_joins(split)}"  # noqa: S608 (names are ours; values are parameters)
+        f" WHERE m.{column} IS NOT NULL AND {where} GROUP BY {year}"
+        + (f", {group}" if split else "")
     )
-    rows = _fetch(sql, [*params, *where_params])
-    return [{"year": y, "group": _key(g), "count": c} for y, g, c in rows]
+    wanted = {w.year for w in windows}
+    return [
+        {"year": y, "group": _key(g), "count": c}
+        for y, g, c in _fetch(sql, params)
+        if y in wanted
+    ]
 
 
 def established(
@@ -313,27 +460,25 @@ def mean_mandate_areas(
     """
     if not windows:
         return []
-    years, params = _years_cte(windows)
-    where, where_params = _population_sql(population)
-    group, group_by = _group_sql(split)
-    through = Mandate.mandate_areas.through
-    sql = (
-        f"WITH {years}, per_mission AS ("  # noqa: S608 (names are ours; values are parameters)
-        f" SELECT y.year AS year, m.id AS mission_id, {group} AS grp,"
-        f" COUNT(d.id) AS mandates, COUNT(DISTINCT ma.mandatearea_id) AS areas"
-        f" FROM years y JOIN {_table(Mission)} m ON {_active_sql('m')}{_joins(split)}"
-        f" LEFT JOIN {_table(Mandate)} d ON d.mission_id = m.id AND {_active_sql('d')}"
-        f" LEFT JOIN {_table(through)} ma ON ma.mandate_id = d.id"
-        f" WHERE {where} GROUP BY y.year, m.id{group_by})"
-        f" SELECT year, grp, COUNT(*),"
-        f" SUM(CASE WHEN mandates > 0 THEN 1 ELSE 0 END), SUM(areas)"
-        f" FROM per_mission GROUP BY year, grp"
+    statement = _Statement()
+    missions = _missions_cte(statement, windows, population, split)
+    _mandates_cte(statement, "mandate_years", windows, areas=False)
+    _mandates_cte(statement, "area_years", windows, areas=True)
+    recorded = _merged_cte(statement, "recorded", "mandate_years", "mission_id, grp")
+    # One merged range per (mission, area): summed over areas, the distinct areas held.
+    held = _merged_cte(statement, "held", "area_years", "mission_id, grp, area")
+    rows = statement.fetch(
+        _summed(
+            "grp",
+            _events_sql(missions, "grp", "active"),
+            _events_sql(recorded, "grp", "recorded"),
+            _events_sql(held, "grp", "areas"),
+        )
     )
-    rows = _fetch(sql, [*params, False, False, *where_params])
-    return [
-        {"year": y, "group": _key(g), "active": a, "recorded": int(r or 0), "areas": int(s or 0)}
-        for y, g, a, r, s in rows
-    ]
+    out: dict[tuple, dict] = {}
+    for (year, group, tag), total in _running(rows, windows).items():
+        out.setdefault((year, group), {"active": 0, "recorded": 0, "areas": 0})[tag] = total
+    return [{"year": y, "group": _key(g), **row} for (y, g), row in out.items() if row["active"]]
 
 
 def mandate_area_share(
@@ -352,41 +497,38 @@ def mandate_area_share(
     """
     if not windows:
         return []
-    years, params = _years_cte(windows)
-    where, where_params = _population_sql(population)
-    group, group_by = _group_sql(split)
-    through = Mandate.mandate_areas.through
     area_filter, area_params = "", []
     if areas is not None:
-        slugs = list(areas)
-        marks = ", ".join(["%s"] * len(slugs)) or "NULL"
-        area_filter = f" AND a.slug IN ({marks})"
-        area_params = slugs
-    area_key = "'*'" if any_of else "a.slug"
-    sql = (
-        f"WITH {years}, recorded AS ("  # noqa: S608 (names are ours; values are parameters)
-        f" SELECT DISTINCT y.year AS year, m.id AS mission_id, {group} AS grp"
-        f" FROM years y JOIN {_table(Mission)} m ON {_active_sql('m')}{_joins(split)}"
-        f" JOIN {_table(Mandate)} d ON d.mission_id = m.id AND {_active_sql('d')}"
-        f" WHERE {where}),"
-        f" holding AS ("
-        f" SELECT DISTINCT y.year AS year, d.mission_id AS mission_id, {area_key} AS area"
-        f" FROM years y JOIN {_table(Mandate)} d ON {_active_sql('d')}"
-        f" JOIN {_table(through)} ma ON ma.mandate_id = d.id"
-        f" JOIN {_table(MandateArea)} a ON a.id = ma.mandatearea_id{area_filter})"
-        f" SELECT year, grp, NULL, COUNT(*) FROM recorded GROUP BY year, grp"
-        f" UNION ALL"
-        f" SELECT h.year, r.grp, h.area, COUNT(*) FROM holding h"
-        f" JOIN recorded r ON r.year = h.year AND r.mission_id = h.mission_id"
-        f" GROUP BY h.year, r.grp, h.area"
+        area_params = list(areas)
+        area_filter = f" AND a.slug IN ({', '.join(['%s'] * len(area_params)) or 'NULL'})"
+    statement = _Statement()
+    _missions_cte(statement, windows, population, split)
+    _mandates_cte(statement, "mandate_years", windows, areas=False)
+    _mandates_cte(
+        statement, "area_years", windows, areas=True, area_filter=area_filter,
+        area_params=area_params,
     )
-    rows = _fetch(sql, [*params, False, False, *where_params, False, *area_params])
+    if any_of:
+        statement.cte(
+            "any_area_years",
+            "SELECT mission_id, grp, '*' AS area, first_year, last_year FROM area_years",
+        )
+    recorded = _merged_cte(statement, "recorded", "mandate_years", "mission_id, grp")
+    held = _merged_cte(
+        statement, "held", "any_area_years" if any_of else "area_years", "mission_id, grp, area"
+    )
+    rows = statement.fetch(
+        _summed(
+            "grp, area",
+            _events_sql(recorded, "grp, NULL AS area", "recorded"),
+            _events_sql(held, "grp, area", "holding"),
+        )
+    )
     out = []
-    for y, g, area, count in rows:
-        if area is None:
-            out.append({"year": y, "group": _key(g), "area": None, "recorded": count})
-        else:
-            out.append({"year": y, "group": _key(g), "area": area, "holding": count})
+    for (year, group, area, tag), total in _running(rows, windows).items():
+        row = {"year": year, "group": _key(group), "area": area if tag == "holding" else None}
+        row[tag] = total
+        out.append(row)
     return out
 
 
@@ -400,21 +542,50 @@ def mean_duration_years(
     """
     if not windows:
         return []
-    years, params = _years_cte(windows)
-    where, where_params = _population_sql(population)
-    group, group_by = _group_sql(split)
-    point = (
-        "CASE WHEN m.end_date IS NOT NULL AND m.end_date < y.ref_end THEN m.end_date"
-        " ELSE y.ref_end END"
+    statement = _Statement()
+    _missions_cte(statement, windows, population, split)
+    # Each range also carries its mission's start day and end day: summed over the missions
+    # active in a year they give the ages without visiting any mission year by year.
+    ranged = statement.cte(
+        "ranged",
+        f"SELECT x.grp AS grp, x.first_year AS first_year, x.last_year AS last_year,"  # noqa: S608
+        f" {_day_number_sql('m.start_date')} AS start_day,"
+        f" {_day_number_sql('m.end_date')} AS end_day"
+        f" FROM missions x JOIN {_table(Mission)} m ON m.id = x.mission_id",
     )
-    sql = (
-        f"WITH {years} SELECT y.year, {group} AS grp, COUNT(m.id),"  # noqa: S608 (names are ours; values are parameters)
-        f" SUM({_days_between_sql(point, 'm.start_date')})"
-        f" FROM years y JOIN {_table(Mission)} m ON {_active_sql('m')}{_joins(split)}"
-        f" WHERE {where} GROUP BY y.year{group_by}"
+    ended = f"(SELECT * FROM {ranged} WHERE first_year <= last_year AND last_year < {OPEN})"  # noqa: S608
+    last_year_only = (  # a delta that holds in the last year of a range only
+        f"SELECT last_year AS year, grp, 'end' AS tag, end_day AS delta FROM {ended} e"  # noqa: S608
+        f" UNION ALL SELECT last_year + 1, grp, 'end', -end_day FROM {ended} e"
+        f" UNION ALL SELECT last_year, grp, 'ended', 1 FROM {ended} e"
+        f" UNION ALL SELECT last_year + 1, grp, 'ended', -1 FROM {ended} e"
     )
-    rows = _fetch(sql, [*params, False, *where_params])
-    return [{"year": y, "group": _key(g), "count": c, "days": int(d or 0)} for y, g, c, d in rows]
+    rows = statement.fetch(
+        _summed(
+            "grp",
+            _events_sql(ranged, "grp", "count"),
+            _events_sql(ranged, "grp", "start", "start_day"),
+            last_year_only,
+        )
+    )
+    totals = _running(rows, windows)
+    whole_year = windows[0].ref_start != windows[0].ref_end
+    out = []
+    for (year, group, tag), count in totals.items():
+        if tag != "count":
+            continue
+        point = _day_number(date(year, 12, 31) if whole_year else date(year, *_md(windows)))
+        days = count * point - totals.get((year, group, "start"), 0)
+        if whole_year:
+            # Missions ending in this year are aged at their end, not on 31 December.
+            ended_days = totals.get((year, group, "end"), 0)
+            days += ended_days - totals.get((year, group, "ended"), 0) * point
+        out.append({"year": year, "group": _key(group), "count": count, "days": days})
+    return out
+
+
+def _md(windows: Sequence[YearWindow]) -> tuple[int, int]:
+    return windows[0].ref_start.month, windows[0].ref_start.day
 
 
 def women_heads_share(
@@ -427,23 +598,29 @@ def women_heads_share(
     """
     if not windows:
         return []
-    years, params = _years_cte(windows)
-    where, where_params = _population_sql(population)
-    group, group_by = _group_sql(split)
-    sql = (
-        f"WITH {years} SELECT y.year, {group} AS grp, COUNT(DISTINCT p.id),"  # noqa: S608 (names are ours; values are parameters)
-        f" COUNT(DISTINCT CASE WHEN p.gender IN (%s, %s) THEN p.id END),"
-        f" COUNT(DISTINCT CASE WHEN p.gender = %s THEN p.id END)"
-        f" FROM years y JOIN {_table(Appointment)} ap ON {_active_sql('ap')}"
-        f" JOIN {_table(Mission)} m ON m.id = ap.mission_id{_joins(split)}"
-        f" JOIN {_table(Person)} p ON p.id = ap.person_id"
-        f" WHERE {where} GROUP BY y.year{group_by}"
+    where, params = _population_sql(population)
+    first, last = _range_sql("ap", windows)
+    statement = _Statement()
+    statement.cte(
+        "tenures",
+        f"SELECT ap.person_id AS person_id, {_group_sql(split)} AS grp,"  # noqa: S608
+        f" p.gender AS gender, {first} AS first_year, {last} AS last_year"
+        f" FROM {_table(Appointment)} ap JOIN {_table(Mission)} m ON m.id = ap.mission_id"
+        f"{_joins(split)} JOIN {_table(Person)} p ON p.id = ap.person_id"
+        f" WHERE {_dated_sql('ap')} AND {where}",
+        [False, *params],
     )
-    rows = _fetch(sql, [*params, "female", "male", "female", False, *where_params])
-    return [
-        {"year": y, "group": _key(g), "heads": h, "stated": s, "women": w}
-        for y, g, h, s, w in rows
-    ]
+    people = _merged_cte(statement, "people", "tenures", "person_id, grp, gender")
+    rows = statement.fetch(_summed("grp, gender", _events_sql(people, "grp, gender", "heads")))
+    out: dict[tuple, dict] = {}
+    for (year, group, gender, _), total in _running(rows, windows).items():
+        row = out.setdefault((year, group), {"heads": 0, "stated": 0, "women": 0})
+        row["heads"] += total
+        if gender in ("female", "male"):
+            row["stated"] += total
+        if gender == "female":
+            row["women"] += total
+    return [{"year": y, "group": _key(g), **row} for (y, g), row in out.items()]
 
 
 # -- fingerprint of the data -----------------------------------------------------------------
