@@ -329,3 +329,11 @@ def test_language_switcher_posts_to_set_language_and_returns_here(client):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/trends/?metric=closed"})
     assert response.status_code == 302 and response["Location"] == "/trends/?metric=closed"
     assert "Tendances" in text(client.get("/trends/"))
+
+
+def test_home_figures_link_to_the_matching_search(client):
+    body = text(client.get("/"))
+    link = re.search(r'href="(/search/\?cluster=envoy&amp;is_active=true)"', body).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    assert heading_count(response) == Mission.objects.in_cluster("envoy").current().count()
+    assert "is not known" not in text(response)
