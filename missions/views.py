@@ -658,6 +658,7 @@ def country_detail(request, iso3: str):
         "unchained": [m for m in presences if m.pk not in chained],
         "transitions": country_transitions,
         "timeline": presences_timeline(presences),
+        "clusters": sorted({m.cluster for m in presences}, key=lambda c: c.position),
     }
     return render(request, "missions/country_detail.html", context)
 
