@@ -245,7 +245,8 @@ class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method == "GET" and self.brief_serializer_class:
+        trimmed = "fields" in request.query_params or "omit" in request.query_params
+        if request.method == "GET" and trimmed:
             self._check_field_names(request)
 
     def _check_field_names(self, request) -> None:
@@ -267,7 +268,15 @@ class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
     # -- reading (Last-Modified comes from the rows read)
 
     def last_modified_of(self, rows):
-        stamps = [stamp for row in rows if (stamp := getattr(row, "updated_at", None))]
+        stamps = [
+            stamp
+            for row in rows
+            if (
+                stamp := row.get("updated_at")
+                if isinstance(row, dict)
+                else getattr(row, "updated_at", None)
+            )
+        ]
         return max(stamps) if stamps else None
 
     def related_for_last_modified(self, obj) -> list:
@@ -277,10 +286,18 @@ class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
     def list(self, request, *args, **kwargs):
         queryset = stable_order(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
-        rows = list(page) if page is not None else list(queryset)
+        rows = page if page is not None else list(self.list_rows(queryset))
         self._last_modified = self.last_modified_of(rows)
-        data = self.get_serializer(rows, many=True).data
+        data = self.represent(rows)
         return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def list_rows(self, queryset):
+        """Return what a list page reads: model instances here; a fast path may read values."""
+        return queryset
+
+    def represent(self, rows) -> list:
+        """Return the representation of a list page's `rows`."""
+        return self.get_serializer(rows, many=True).data
 
     def get_object(self):
         obj = super().get_object()

@@ -12,7 +12,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import label_for_filter
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -140,6 +142,19 @@ class StrictFilterSet(filters.FilterSet):
     """A FilterSet whose `q` filter ORs `icontains` over `search_fields`."""
 
     search_fields: tuple[str, ...] = ()
+
+    # A FilterSet is built on every request: work each filter's label out once per class, and
+    # lazily, so that it still follows the request's language.
+    @classmethod
+    def get_filters(cls):
+        filters_ = super().get_filters()
+        model = cls._meta.model
+        for filter_ in filters_.values():
+            if model is not None and filter_._label is None:
+                filter_._label = lazy(label_for_filter, str)(
+                    model, filter_.field_name, filter_.lookup_expr, filter_.exclude
+                )
+        return filters_
 
     def search(self, queryset, name, value):
         """Return rows where any of `search_fields` contains `value` (case-insensitive)."""

@@ -1,6 +1,9 @@
 """Serializers of the missions app: brief forms for references, full forms for lists and writes,
 and the mission detail that carries what a client needs in one call."""
 
+from types import SimpleNamespace
+
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_flex_fields import FlexFieldsModelSerializer
@@ -9,6 +12,7 @@ from rest_framework import serializers
 from config.api import FullCleanMixin
 from mandates.models import Mandate
 
+from ..dates import format_partial_date
 from ..models import (
     Appointment,
     Cluster,
@@ -32,6 +36,7 @@ __all__ = [
     "FieldMissionSerializer",
     "MissionBriefSerializer",
     "MissionDetailSerializer",
+    "MissionRows",
     "MissionSerializer",
     "OrganizationSerializer",
     "PersonSerializer",
@@ -444,6 +449,144 @@ class MissionDetailSerializer(CurrentAreasMixin, MissionSerializer):
             "benchmarks",
             "sources",
         ]
+
+
+# -- the mission list's fast path ---------------------------------------------------------------
+
+
+class MissionRows:
+    """Build the list form of MissionSerializer (or the brief form) from `.values()` rows.
+
+    The mission list is the API's hot path (bench/api.py): model instances and DRF's per-field
+    machinery cost several times the query itself. tests/api/test_lists.py checks that both
+    ways give the same rows.
+    """
+
+    columns = (
+        "id",
+        "acronym",
+        "name",
+        "cluster__slug",
+        "kind",
+        "category",
+        "mandating_body",
+        "region__slug",
+        "base",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "end_unknown",
+        "founding_document__symbol",
+        "in_2013_annex",
+        "in_2024_page",
+        "source",
+        "confidence",
+        "notes",
+        "created_at",
+        "updated_at",
+    )
+    brief_columns = ("id", "acronym", "name", "updated_at")
+
+    def __init__(self, request, *, brief: bool = False):
+        self.request, self.brief = request, brief
+
+    def values(self, queryset):
+        return queryset.prefetch_related(None).values(
+            *(self.brief_columns if self.brief else self.columns)
+        )
+
+    def represent(self, rows: list[dict]) -> list[dict]:
+        link = self._link_template()
+        if self.brief:
+            data = [
+                {
+                    "id": r["id"],
+                    "url": link.format(r["id"]),
+                    "acronym": r["acronym"],
+                    "name": r["name"],
+                }
+                for r in rows
+            ]
+        else:
+            countries = self._countries([row["id"] for row in rows])
+            today = timezone.localdate()
+            data = [self._row(row, link, countries.get(row["id"], []), today) for row in rows]
+        return self._trim(data)
+
+    def _row(self, r: dict, link: str, countries: list, today) -> dict:
+        # is_active asks the model's own rule, so the date logic lives in one place.
+        period = SimpleNamespace(
+            start_date=r["start_date"], end_date=r["end_date"], end_unknown=r["end_unknown"]
+        )
+        return {
+            "id": r["id"],
+            "url": link.format(r["id"]),
+            "acronym": r["acronym"],
+            "name": r["name"],
+            "cluster": r["cluster__slug"],
+            "kind": r["kind"],
+            "category": r["category"],
+            "mandating_body": r["mandating_body"],
+            "region": r["region__slug"],
+            "host_countries": countries,
+            "base": r["base"],
+            "start": format_partial_date(r["start_date"], r["start_precision"]) or None,
+            "start_date": _iso(r["start_date"]),
+            "start_precision": r["start_precision"],
+            "end": format_partial_date(r["end_date"], r["end_precision"]) or None,
+            "end_date": _iso(r["end_date"]),
+            "end_precision": r["end_precision"],
+            "end_unknown": r["end_unknown"],
+            "is_active": Mission.is_active_on(period, today),
+            "founding_document": r["founding_document__symbol"],
+            "in_2013_annex": r["in_2013_annex"],
+            "in_2024_page": r["in_2024_page"],
+            "source": r["source"],
+            "confidence": r["confidence"],
+            "notes": r["notes"],
+            "created_at": _iso_datetime(r["created_at"]),
+            "updated_at": _iso_datetime(r["updated_at"]),
+        }
+
+    def _countries(self, ids: list[int]) -> dict[int, list[str]]:
+        # In the order the serializer gives them: Country's own ordering, by name.
+        hosts = Mission.host_countries.through.objects.filter(mission_id__in=ids)
+        found: dict[int, list[str]] = {}
+        for mission_id, iso3 in hosts.order_by("country__name", "country_id").values_list(
+            "mission_id", "country__iso3"
+        ):
+            found.setdefault(mission_id, []).append(iso3)
+        return found
+
+    def _link_template(self) -> str:
+        sentinel = 987654321
+        path = reverse("api:mission-detail", kwargs={"pk": sentinel})
+        root = self.request.build_absolute_uri("/")[:-1] if self.request else ""
+        return root + path.replace(str(sentinel), "{}")
+
+    def _trim(self, data: list[dict]) -> list[dict]:
+        params = self.request.query_params if self.request else {}
+        keep = {f for value in params.getlist("fields") for f in value.split(",") if f}
+        drop = {f for value in params.getlist("omit") for f in value.split(",") if f}
+        if not keep and not drop:
+            return data
+        return [
+            {k: v for k, v in row.items() if (not keep or k in keep) and k not in drop}
+            for row in data
+        ]
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def _iso_datetime(moment):
+    # As DRF writes it: in the current time zone, with Z for UTC (the database gives UTC).
+    if timezone.get_current_timezone_name() != "UTC":
+        moment = timezone.localtime(moment)
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 # -- the clusters' own views of missions --------------------------------------------------------

@@ -30,6 +30,7 @@ from .filters import (
     RegionFilterSet,
     TransitionFilterSet,
 )
+from .serializers import MissionRows
 
 MISSIONS = Mission.objects.select_related(
     "cluster", "region", "founding_document"
@@ -111,6 +112,12 @@ class MissionViewSet(RegistryViewSet):
     detail_serializer_class = s.MissionDetailSerializer
     brief_serializer_class = s.MissionBriefSerializer
     filterset_class = MissionFilterSet
+
+    def list_rows(self, queryset):
+        return MissionRows(self.request, brief=self._brief()).values(queryset)
+
+    def represent(self, rows):
+        return MissionRows(self.request, brief=self._brief()).represent(rows)
 
     def get_queryset(self):
         if self.action == "history":

@@ -283,3 +283,21 @@ def test_partnerships_show_in_the_mission_detail(api_client):
     )
     partners = api_client.get(f"/api/v1/missions/{mission.pk}/").json()["partners"]
     assert [(p["organization"]["acronym"], p["kind"]) for p in partners] == [("AU", "joint")]
+
+
+@pytest.mark.parametrize("query", ["", "?brief=1", "?fields=acronym,host_countries", "?omit=notes"])
+def test_mission_list_fast_path_matches_the_serializer(seeded, api_client, query):
+    from rest_framework.test import APIRequestFactory
+
+    from missions.api.serializers import MissionBriefSerializer, MissionSerializer
+    from missions.api.views import MISSIONS
+
+    listed = api_client.get(f"/api/v1/missions/{query}{'&' if query else '?'}limit=500").json()
+    request = APIRequestFactory().get(f"/api/v1/missions/{query}")
+    from rest_framework.request import Request
+
+    serializer = MissionBriefSerializer if "brief" in query else MissionSerializer
+    expected = serializer(
+        MISSIONS.order_by("acronym", "pk"), many=True, context={"request": Request(request)}
+    ).data
+    assert listed["results"] == [dict(row) for row in expected]
