@@ -24,7 +24,8 @@ class SearchForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         q = (data.get("q") or "").strip()
-        sort = data.get("sort") or ("relevance" if q else "acronym")
-        if sort == "relevance" and not q:
-            sort = "acronym"
-        return {"q": q, "sort": sort, "page": data.get("page") or 1}
+        # The choice shown stays "relevance" by default, so typing words ranks by relevance;
+        # with no words to rank by, relevance falls back to the acronym.
+        choice = data.get("sort") or "relevance"
+        sort = "acronym" if choice == "relevance" and not q else choice
+        return {"q": q, "sort": sort, "sort_choice": choice, "page": data.get("page") or 1}

@@ -562,7 +562,7 @@ def run_search(query, *, paginate: bool = True) -> dict:
     return {
         "q": q,
         "terms": terms,
-        "sort": sort,
+        "sort": page_args["sort_choice"],
         "sorts": SearchForm.base_fields["sort"].choices,
         "page": page,
         "count": paginator.count,

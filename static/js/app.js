@@ -14,9 +14,11 @@
 
   document.addEventListener("DOMContentLoaded", function () { autosubmit(document); });
 
-  // After htmx swaps the results in place, move focus to their heading for screen readers.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var heading = event.detail.target.querySelector("[data-focus-after-swap]");
-    if (heading) { heading.focus({ preventScroll: true }); }
+  // After htmx swaps results in place, announce their new heading (the count) through the
+  // page's live region; focus stays where the reader is (htmx keeps it on the same field).
+  document.addEventListener("htmx:afterSettle", function () {
+    var heading = document.querySelector("[data-announce]");
+    var status = document.getElementById("live-status");
+    if (heading && status) { status.textContent = heading.textContent.trim(); }
   });
 })();

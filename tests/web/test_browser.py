@@ -110,6 +110,17 @@ def test_a_facet_changes_the_count_and_the_address_and_back_restores_them(page, 
     assert "cluster=" not in page.url
 
 
+def test_typing_updates_results_and_keeps_the_focus_in_the_box(page, site):
+    page.goto(site + "/search/")
+    page.locator("#search-q").press_sequentially("UNIPSIL", delay=30)
+    page.wait_for_url("**q=UNIPSIL**")
+    wait_until(page, "() => document.querySelector('#results-h').innerText.includes('UNIPSIL')")
+    assert page.evaluate("() => document.activeElement.id") == "search-q"
+    assert page.locator("#search-q").input_value() == "UNIPSIL"
+    wait_until(page, "() => document.getElementById('live-status').innerText.includes('UNIPSIL')")
+    assert result_acronyms(page)[0] == "UNIPSIL"
+
+
 def test_pages_of_results_swap_in_place(page, site):
     page.goto(site + "/search/?kind=country")
     first_page = result_acronyms(page)
