@@ -51,29 +51,11 @@ def bare_missions(request):
     """Return the first 100 missions (the API's first page) as JSON straight from `.values()`."""
     from django.http import JsonResponse
 
+    from missions.api.serializers import MissionRows
     from missions.models import Mission
 
-    rows = Mission.objects.order_by("acronym", "pk").values(
-        "id",
-        "acronym",
-        "name",
-        "cluster__slug",
-        "kind",
-        "category",
-        "mandating_body",
-        "region__slug",
-        "base",
-        "start_date",
-        "start_precision",
-        "end_date",
-        "end_precision",
-        "end_unknown",
-        "source",
-        "confidence",
-        "notes",
-        "created_at",
-        "updated_at",
-    )[:100]
+    # The same columns the API's mission list reads, without the API around them.
+    rows = Mission.objects.order_by("acronym", "pk").values(*MissionRows.columns)[:100]
     return JsonResponse({"results": list(rows)})
 
 
