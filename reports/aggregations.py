@@ -203,14 +203,15 @@ def _table(model) -> str:
 
 def _year_sql(column: str) -> str:
     if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+        return f"CAST(date_part('year', {column}) AS INTEGER)"
     return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
 
 
 def _month_day_sql(column: str) -> str:
+    # The day of the year as month * 100 + day (1 July is 701), comparable as a number.
     if connection.vendor == "postgresql":
-        return f"TO_CHAR({column}, 'MM-DD')"
-    return f"strftime('%%m-%%d', {column})"
+        return f"CAST(date_part('month', {column}) * 100 + date_part('day', {column}) AS INTEGER)"
+    return f"CAST(strftime('%%m%%d', {column}) AS INTEGER)"
 
 
 def _day_number_sql(column: str) -> str:
@@ -232,8 +233,8 @@ def _least(a: str, b: str) -> str:
     return f"LEAST({a}, {b})" if connection.vendor == "postgresql" else f"MIN({a}, {b})"
 
 
-def _reference(windows: Sequence[YearWindow]) -> tuple[str, str]:
-    """Return the month-days ('MM-DD') that decide a range's first and last year.
+def _reference(windows: Sequence[YearWindow]) -> tuple[int, int]:
+    """Return the month-days (month * 100 + day) that decide a range's first and last year.
 
     A period covers the reference day D of year Y when start <= D <= end: its first year is the
     start's, plus one if the start falls after D in its year; its last year is the end's, minus
@@ -242,21 +243,21 @@ def _reference(windows: Sequence[YearWindow]) -> tuple[str, str]:
     """
     first = windows[0]
     if first.ref_start == first.ref_end:
-        day = f"{first.ref_start.month:02d}-{first.ref_start.day:02d}"
+        day = first.ref_start.month * 100 + first.ref_start.day
         return day, day
-    return "12-31", "01-01"
+    return 1231, 101
 
 
 def _range_sql(alias: str, windows: Sequence[YearWindow]) -> tuple[str, str]:
     """Return SQL for the first and the last year whose reference day `alias` covers."""
-    after, before = _reference(windows)  # built from integers above: safe to inline
+    after, before = _reference(windows)  # integers: safe to inline
     start, end = f"{alias}.start_date", f"{alias}.end_date"
     first = (
-        f"({_year_sql(start)} + CASE WHEN {_month_day_sql(start)} > '{after}' THEN 1 ELSE 0 END)"
+        f"({_year_sql(start)} + CASE WHEN {_month_day_sql(start)} > {after:d} THEN 1 ELSE 0 END)"
     )
     last = (
         f"(CASE WHEN {end} IS NULL THEN {OPEN} ELSE {_year_sql(end)}"
-        f" - CASE WHEN {_month_day_sql(end)} < '{before}' THEN 1 ELSE 0 END END)"
+        f" - CASE WHEN {_month_day_sql(end)} < {before:d} THEN 1 ELSE 0 END END)"
     )
     return first, last
 
@@ -322,26 +323,61 @@ def _missions_cte(statement, windows, population, split) -> str:
     )
 
 
-def _mandates_cte(statement, name, windows, *, areas: bool, area_filter="", area_params=()):
-    """Add `name`: per mandate (and area) in force, the years it and its mission share."""
+def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=False) -> None:
+    """Add the mandate ranges: `recorded` per mission, `held_*` per (mission, area id).
+
+    Mandates of one mission rarely share a reference day; only missions where two do
+    (`overlapping`) need their area ranges merged, the others' are counted as they are.
+    With `any_of`, a mandate holding any of the areas gives one range (area 0).
+    """
     first, last = _range_sql("d", windows)
-    through = Mandate.mandate_areas.through
-    area_column = ", a.slug AS area" if areas else ""
-    area_joins = (
-        f" JOIN {_table(through)} ma ON ma.mandate_id = d.id"
-        f" JOIN {_table(MandateArea)} a ON a.id = ma.mandatearea_id"
-        if areas
-        else ""
-    )
-    return statement.cte(
-        name,
-        f"SELECT x.mission_id AS mission_id, x.grp AS grp{area_column},"  # noqa: S608 (names are ours; values are parameters)
+    statement.cte(
+        "mandate_years",
+        f"SELECT * FROM (SELECT d.id AS mandate_id, x.mission_id AS mission_id, x.grp AS grp,"  # noqa: S608 (names are ours; values are parameters)
         f" {_greatest('x.first_year', first)} AS first_year,"
         f" {_least('x.last_year', last)} AS last_year"
-        f" FROM missions x JOIN {_table(Mandate)} d ON d.mission_id = x.mission_id{area_joins}"
-        f" WHERE d.end_unknown = %s{area_filter}",
-        [False, *area_params],
+        f" FROM missions x JOIN {_table(Mandate)} d ON d.mission_id = x.mission_id"
+        f" WHERE d.end_unknown = %s) y WHERE first_year <= last_year",
+        [False],
     )
+    statement.cte(
+        "overlapping",
+        "SELECT DISTINCT mission_id FROM (SELECT mission_id, first_year, MAX(last_year) OVER"
+        " (PARTITION BY mission_id ORDER BY first_year, last_year, mandate_id"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_last FROM mandate_years) o"
+        " WHERE first_year <= prev_last",
+    )
+    _merged_cte(statement, "recorded", "mandate_years", "mission_id, grp")
+    through = _table(Mandate.mandate_areas.through)
+    if any_of:
+        rows = (
+            "SELECT my.mission_id AS mission_id, my.grp AS grp, 0 AS area,"  # noqa: S608
+            " my.first_year AS first_year, my.last_year AS last_year FROM mandate_years my"
+            f" WHERE EXISTS (SELECT 1 FROM {through} ma WHERE ma.mandate_id = my.mandate_id"
+            f"{area_filter}) AND my.mission_id"
+        )
+    else:
+        rows = (
+            "SELECT my.mission_id AS mission_id, my.grp AS grp, ma.mandatearea_id AS area,"  # noqa: S608
+            " my.first_year AS first_year, my.last_year AS last_year FROM mandate_years my"
+            f" JOIN {through} ma ON ma.mandate_id = my.mandate_id WHERE 1 = 1{area_filter}"
+            " AND my.mission_id"
+        )
+    plain = f"{rows} NOT IN (SELECT mission_id FROM overlapping)"  # noqa: S608
+    overlapping = f"{rows} IN (SELECT mission_id FROM overlapping)"  # noqa: S608
+    statement.cte("held_plain", plain, area_params)
+    statement.cte("held_ranges", overlapping, area_params)
+    _merged_cte(statement, "held_overlap", "held_ranges", "mission_id, grp, area")
+
+
+def _area_filter(areas: Iterable[str] | None) -> tuple[str, list]:
+    if areas is None:
+        return "", []
+    slugs = list(areas)
+    marks = ", ".join(["%s"] * len(slugs)) or "NULL"
+    table = _table(MandateArea)
+    sql = f" AND ma.mandatearea_id IN (SELECT id FROM {table} WHERE slug IN ({marks}))"  # noqa: S608
+    return sql, slugs
 
 
 def _merged_cte(statement, name: str, ranges: str, keys: str) -> str:
@@ -372,7 +408,7 @@ def _events_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
 
 def _summed(keys: str, *events: str) -> str:
     return (
-        f"SELECT year, {keys}, tag, SUM(delta) FROM ("  # noqa: S608
+        f"SELECT year, {keys}, tag, SUM(delta) AS total FROM ("  # noqa: S608
         + " UNION ALL ".join(events)
         + f") events GROUP BY year, {keys}, tag"
     )
@@ -462,17 +498,15 @@ def mean_mandate_areas(
         return []
     statement = _Statement()
     missions = _missions_cte(statement, windows, population, split)
-    _mandates_cte(statement, "mandate_years", windows, areas=False)
-    _mandates_cte(statement, "area_years", windows, areas=True)
-    recorded = _merged_cte(statement, "recorded", "mandate_years", "mission_id, grp")
-    # One merged range per (mission, area): summed over areas, the distinct areas held.
-    held = _merged_cte(statement, "held", "area_years", "mission_id, grp, area")
+    _mandate_ctes(statement, windows)
+    # Per (mission, area) ranges: summed over the areas, the distinct areas held.
     rows = statement.fetch(
         _summed(
             "grp",
             _events_sql(missions, "grp", "active"),
-            _events_sql(recorded, "grp", "recorded"),
-            _events_sql(held, "grp", "areas"),
+            _events_sql("recorded", "grp", "recorded"),
+            _events_sql("held_plain", "grp", "areas"),
+            _events_sql("held_overlap", "grp", "areas"),
         )
     )
     out: dict[tuple, dict] = {}
@@ -497,36 +531,26 @@ def mandate_area_share(
     """
     if not windows:
         return []
-    area_filter, area_params = "", []
-    if areas is not None:
-        area_params = list(areas)
-        area_filter = f" AND a.slug IN ({', '.join(['%s'] * len(area_params)) or 'NULL'})"
+    area_filter, area_params = _area_filter(areas)
     statement = _Statement()
     _missions_cte(statement, windows, population, split)
-    _mandates_cte(statement, "mandate_years", windows, areas=False)
-    _mandates_cte(
-        statement, "area_years", windows, areas=True, area_filter=area_filter,
-        area_params=area_params,
-    )
-    if any_of:
-        statement.cte(
-            "any_area_years",
-            "SELECT mission_id, grp, '*' AS area, first_year, last_year FROM area_years",
-        )
-    recorded = _merged_cte(statement, "recorded", "mandate_years", "mission_id, grp")
-    held = _merged_cte(
-        statement, "held", "any_area_years" if any_of else "area_years", "mission_id, grp, area"
+    _mandate_ctes(statement, windows, area_filter=area_filter, area_params=area_params,
+                  any_of=any_of)
+    summed = _summed(
+        "grp, area",
+        _events_sql("recorded", "grp, CAST(NULL AS BIGINT) AS area", "recorded"),
+        _events_sql("held_plain", "grp, area", "holding"),
+        _events_sql("held_overlap", "grp, area", "holding"),
     )
     rows = statement.fetch(
-        _summed(
-            "grp, area",
-            _events_sql(recorded, "grp, NULL AS area", "recorded"),
-            _events_sql(held, "grp, area", "holding"),
-        )
+        f"SELECT s.year, s.grp, a.slug, s.tag, s.total FROM ({summed}) s"  # noqa: S608
+        f" LEFT JOIN {_table(MandateArea)} a ON a.id = s.area"
     )
     out = []
-    for (year, group, area, tag), total in _running(rows, windows).items():
-        row = {"year": year, "group": _key(group), "area": area if tag == "holding" else None}
+    for (year, group, slug, tag), total in _running(rows, windows).items():
+        row = {"year": year, "group": _key(group), "area": None}
+        if tag == "holding":
+            row["area"] = "*" if any_of else slug
         row[tag] = total
         out.append(row)
     return out

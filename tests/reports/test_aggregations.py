@@ -205,3 +205,36 @@ def test_an_empty_registry_gives_zero_counts_and_unknown_means(db, metric, empty
 
 def test_mandate_area_share_on_an_empty_registry_has_no_series(db):
     assert statistics_get(metric="mandate_area_share", params={}).results == []
+
+
+def test_mandates_sharing_the_reference_day_count_the_mission_and_area_once(db):
+    hr = MandateAreaFactory(slug="human-rights")
+    ssr = MandateAreaFactory(slug="security-sector-reform")
+    handover = mission("H", date(2000, 1, 1))
+    # The old mandate ends and the new one starts on 1 July 2001: both are in force that day.
+    MandateFactory(mission=handover, start_date=date(2000, 1, 1), end_date=date(2001, 7, 1),
+                   mandate_areas=[hr])
+    MandateFactory(mission=handover, start_date=date(2001, 7, 1), mandate_areas=[hr, ssr])
+    params = {"start": "2000", "end": "2002"}
+    mean = statistics_get(metric="mean_mandate_areas", params=params).results
+    assert [(r["value"], r["n"]) for r in mean] == [(1.0, 1), (2.0, 1), (2.0, 1)]
+    share = statistics_get(
+        metric="mandate_area_share", params={**params, "mandate_area": "human-rights"}
+    ).results
+    assert [(r["value"], r["missions"], r["n"]) for r in share] == [(1.0, 1, 1)] * 3
+
+
+def test_a_woman_heading_two_missions_at_once_is_one_head(db):
+    first = mission("ONE", date(2000, 1, 1))
+    second = mission("TWO", date(2000, 1, 1))
+    woman = PersonFactory(name="Both", gender="female")
+    AppointmentFactory(mission=first, person=woman, start_date=date(2000, 1, 1))
+    AppointmentFactory(mission=second, person=woman, start_date=date(2000, 3, 1))
+    AppointmentFactory(mission=second, person=PersonFactory(name="Before", gender="male"),
+                       start_date=date(2000, 1, 1), end_date=date(2000, 2, 29))
+    rows = statistics_get(metric="women_heads_share", params={"start": "2000", "end": "2000"})
+    assert [(r["value"], r["n"], r["heads"]) for r in rows.results] == [(1.0, 1, 1)]
+    any_time = statistics_get(
+        metric="women_heads_share", params={"start": "2000", "end": "2000", "reference": "any"}
+    )
+    assert [(r["value"], r["n"], r["heads"]) for r in any_time.results] == [(0.5, 2, 2)]
