@@ -113,8 +113,12 @@ def _ratio(numerator: int, denominator: int, scale: float = 1.0) -> float | None
     return round(numerator / denominator / scale, 6)
 
 
-def _fill(windows, rows: list[dict], split: str | None, make) -> list[dict]:
-    """Return one result per year (and group seen in any year), in year order."""
+def _fill(windows, rows: list[dict], split: str | None, zero: dict, make) -> list[dict]:
+    """Return one result per year (and group seen in any year), in year order.
+
+    `make` turns an aggregation row (or `zero` for a year without one) into the result's
+    value, `n` and extra fields.
+    """
     by_key = {(row["year"], row["group"]): row for row in rows}
     groups = sorted({row["group"] for row in rows}, key=lambda g: (g is None, g or ""))
     if not split:
@@ -125,57 +129,49 @@ def _fill(windows, rows: list[dict], split: str | None, make) -> list[dict]:
             result = {"year": window.year}
             if split:
                 result[split] = group
-            result.update(make(by_key.get((window.year, group))))
+            result.update(make(by_key.get((window.year, group), zero)))
             results.append(result)
     return results
 
 
-def _counts(name: str):
+def _series(aggregate: str, zero: dict, make):
+    """Return a metric's compute function: `aggregate` of the source, rows through `make`."""
+
     def compute(windows, params: Params, source=agg) -> list[dict]:
-        rows = getattr(source, name)(windows, params.population, params.split)
-        count = lambda row: row["count"] if row else 0  # noqa: E731
-        return _fill(windows, rows, params.split, lambda r: {"value": count(r), "n": count(r)})
+        rows = getattr(source, aggregate)(windows, params.population, params.split)
+        return _fill(windows, rows, params.split, zero, make)
 
     return compute
 
 
-def _mean_mandate_areas(windows, params: Params, source=agg) -> list[dict]:
-    rows = source.mean_mandate_areas(windows, params.population, params.split)
-
-    def make(row):
-        row = row or {"active": 0, "recorded": 0, "areas": 0}
-        return {
-            "value": _ratio(row["areas"], row["recorded"]),
-            "n": row["recorded"],
-            "active": row["active"],
-        }
-
-    return _fill(windows, rows, params.split, make)
+def _counts(name: str):
+    return _series(name, {"count": 0}, lambda r: {"value": r["count"], "n": r["count"]})
 
 
-def _mean_duration(windows, params: Params, source=agg) -> list[dict]:
-    rows = source.mean_duration_years(windows, params.population, params.split)
-
-    def make(row):
-        row = row or {"count": 0, "days": 0}
-        return {"value": _ratio(row["days"], row["count"], agg.DAYS_PER_YEAR), "n": row["count"]}
-
-    return _fill(windows, rows, params.split, make)
-
-
-def _women_heads(windows, params: Params, source=agg) -> list[dict]:
-    rows = source.women_heads_share(windows, params.population, params.split)
-
-    def make(row):
-        row = row or {"heads": 0, "stated": 0, "women": 0}
-        return {
-            "value": _ratio(row["women"], row["stated"]),
-            "n": row["stated"],
-            "women": row["women"],
-            "heads": row["heads"],
-        }
-
-    return _fill(windows, rows, params.split, make)
+_mean_mandate_areas = _series(
+    "mean_mandate_areas",
+    {"active": 0, "recorded": 0, "areas": 0},
+    lambda r: {
+        "value": _ratio(r["areas"], r["recorded"]),
+        "n": r["recorded"],
+        "active": r["active"],
+    },
+)
+_mean_duration = _series(
+    "mean_duration_years",
+    {"count": 0, "days": 0},
+    lambda r: {"value": _ratio(r["days"], r["count"], agg.DAYS_PER_YEAR), "n": r["count"]},
+)
+_women_heads = _series(
+    "women_heads_share",
+    {"heads": 0, "stated": 0, "women": 0},
+    lambda r: {
+        "value": _ratio(r["women"], r["stated"]),
+        "n": r["stated"],
+        "women": r["women"],
+        "heads": r["heads"],
+    },
+)
 
 
 def _mandate_area_share(windows, params: Params, source=agg) -> list[dict]:
