@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from mandates.models import Mandate, MandateArea
@@ -577,6 +578,7 @@ def run_search(query, *, paginate: bool = True) -> dict:
 # -- pages -----------------------------------------------------------------------------------
 
 
+@require_safe
 def home(request):
     """Show the search box, today's landscape in figures, and the ways in."""
     from reports.views import landscape_today
@@ -585,6 +587,7 @@ def home(request):
     return render(request, "missions/home.html", context)
 
 
+@require_safe
 def mission_detail(request, acronym: str):
     """Show one mission: summary with sources, timeline, heads, partners, benchmarks, lineage."""
     mission = (
@@ -628,6 +631,7 @@ def mission_detail(request, acronym: str):
     return render(request, "missions/mission_detail.html", context)
 
 
+@require_safe
 def country_detail(request, iso3: str):
     """Show every UN presence in a country over time, as a timeline and as lineage chains."""
     country = get_object_or_404(Country, iso3=iso3.upper())
@@ -663,6 +667,7 @@ def country_detail(request, iso3: str):
     return render(request, "missions/country_detail.html", context)
 
 
+@require_safe
 def country_list(request):
     """List the countries that host or hosted a presence, with how many."""
     from django.db.models import Count
@@ -700,6 +705,7 @@ def render_fragment_or_page(request, fragment: str, page: str, context: dict):
     return response
 
 
+@require_safe
 def mission_list(request):
     """Search missions: full text, facets with counts, sorting, paging; htmx swaps the results."""
     return render_fragment_or_page(
@@ -745,6 +751,7 @@ def _export_rows(request, missions):
         ]
 
 
+@require_safe
 def mission_export(request, fmt: str):
     """Download every result of a search (same filters and order as the page) as CSV or .xlsx."""
     result = run_search(request.GET, paginate=False)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from mandates.models import MandateArea
 from missions.choices import MandatingBody, MissionCategory
@@ -55,6 +56,7 @@ def _labelled(counts: dict[str, int], labels: dict[str, str]) -> list[dict]:
     return sorted(rows, key=lambda row: (-row["count"], str(row["label"])))
 
 
+@require_safe
 def landscape(request):
     """Show the registry as at a date, grouped by cluster as the A/68/223 annex is."""
     today = timezone.localdate()
@@ -350,6 +352,7 @@ def _heat_level(value) -> int | None:
     return None if value is None else min(5, int(value // 20))
 
 
+@require_safe
 def trends(request):
     """Show a yearly metric as a chart and a table, beside the 2013 report's figures."""
     return render_fragment_or_page(
@@ -360,6 +363,7 @@ def trends(request):
     )
 
 
+@require_safe
 def trends_csv(request):
     """Download the numbers of the trends chart, with the same parameters."""
     context = _trends_context(request)
