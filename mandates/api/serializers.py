@@ -3,7 +3,7 @@
 from rest_flex_fields import FlexFieldsModelSerializer
 from rest_framework import serializers
 
-from missions.api.base import BriefRelatedField, LinkField
+from missions.api.base import BriefRelatedField, LinkField, PartialDateField
 from missions.api.serializers import (
     PERIOD_FIELDS,
     PERIOD_READ_ONLY,
@@ -21,6 +21,7 @@ __all__ = [
     "MandateAreaBriefSerializer",
     "MandateAreaSerializer",
     "MandateBriefSerializer",
+    "MandateRenewSerializer",
     "MandateSerializer",
     "MandatedTaskSerializer",
 ]
@@ -58,6 +59,14 @@ class MandateBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
     class Meta:
         model = Mandate
         fields = ["id", "url", "mission", "start", "end"]
+
+
+class MandateRenewSerializer(serializers.Serializer):
+    """What renewing a mandate takes (mandates.services.mandate_renew)."""
+
+    until = PartialDateField("until", "end", help_text="End of the new period; empty: open.")
+    document = serializers.CharField(required=False, allow_blank=True, help_text="UN symbol.")
+    source = serializers.CharField(required=False, allow_blank=True)
 
 
 class MandateSerializer(PeriodMixin, RegistrySerializer):

@@ -1,6 +1,7 @@
 """The registry's viewset bases and shared serializer fields (config/api.py holds the plumbing)."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_flex_fields import FlexFieldsModelSerializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -26,11 +27,13 @@ from ..dates import format_partial_date, parse_partial_date
 
 __all__ = [
     "BriefRelatedField",
+    "ChangePermission",
     "LinkField",
     "PartialDateField",
     "ReadOnlyRegistryViewSet",
     "RegistrySchema",
     "RegistryViewSet",
+    "raise_as_api_errors",
 ]
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -76,6 +79,8 @@ class PartialDateField(serializers.Field):
         if data is None or data == "":
             if self.read_only:
                 return True, data
+            if not self.allow_null:
+                self.fail("null")
             # An empty bound is a value here (no end: still in force), not a missing field.
             return True, {self.date_field: None, self.precision_field: "day"}
         return super().validate_empty_values(data)
@@ -149,6 +154,26 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
         return auto_schema.resolve_serializer(self.target.brief, direction).ref
 
 
+# -- permissions ------------------------------------------------------------------------------
+
+
+class ChangePermission(permissions.DjangoModelPermissions):
+    """For a POST action that changes a row (close, renew): the change permission, not add."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "POST": ["%(app_label)s.change_%(model_name)s"],
+    }
+
+
+def raise_as_api_errors(exc: DjangoValidationError, renames: dict[str, str]):
+    """Raise a service's ValidationError as a 400 naming the API's fields."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    raise serializers.ValidationError(
+        {renames.get(name, name): messages for name, messages in errors.items()}
+    ) from None
+
+
 # -- schema -----------------------------------------------------------------------------------
 
 
@@ -193,7 +218,7 @@ class RegistrySchema(AutoSchema):
             codes.append("404")
         if self.method not in ("GET", "HEAD", "OPTIONS"):
             codes += ["401", "403"]
-            if self.method in ("PUT", "PATCH", "DELETE"):
+            if self.method in ("PUT", "PATCH", "DELETE") or "{" in self.path:
                 codes.append("412")
             if self.method == "DELETE":
                 codes.append("409")

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from config.api import FullCleanMixin
 from mandates.models import Mandate
 
+from ..choices import TransitionKind
 from ..dates import format_partial_date
 from ..models import (
     Appointment,
@@ -35,6 +36,7 @@ __all__ = [
     "EnvoySerializer",
     "FieldMissionSerializer",
     "MissionBriefSerializer",
+    "MissionCloseSerializer",
     "MissionDetailSerializer",
     "MissionRows",
     "MissionSerializer",
@@ -451,6 +453,28 @@ class MissionDetailSerializer(CurrentAreasMixin, MissionSerializer):
         ]
 
 
+class MissionCloseSerializer(serializers.Serializer):
+    """What closing a mission takes (missions.services.mission_close)."""
+
+    end = PartialDateField("end_date", "end", allow_null=False, required=True)
+    successor = BriefRelatedField(
+        MissionBriefSerializer,
+        "acronym",
+        queryset=Mission.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The mission that took over, if any: a transition is recorded.",
+    )
+    transition_kind = serializers.ChoiceField(
+        choices=TransitionKind.choices, default=TransitionKind.SPM_TO_SPM
+    )
+    transition_date = PartialDateField(
+        "transition_date", "start", help_text="Default: the day after the end."
+    )
+    document = serializers.CharField(required=False, allow_blank=True, help_text="UN symbol.")
+    source = serializers.CharField(required=False, allow_blank=True)
+
+
 # -- the mission list's fast path ---------------------------------------------------------------
 
 
@@ -511,6 +535,7 @@ class MissionRows:
         else:
             countries = self._countries([row["id"] for row in rows])
             today = timezone.localdate()
+            self.utc = timezone.get_current_timezone_name() == "UTC"
             data = [self._row(row, link, countries.get(row["id"], []), today) for row in rows]
         return self._trim(data)
 
@@ -545,8 +570,8 @@ class MissionRows:
             "source": r["source"],
             "confidence": r["confidence"],
             "notes": r["notes"],
-            "created_at": _iso_datetime(r["created_at"]),
-            "updated_at": _iso_datetime(r["updated_at"]),
+            "created_at": _iso_datetime(r["created_at"], self.utc),
+            "updated_at": _iso_datetime(r["updated_at"], self.utc),
         }
 
     def _countries(self, ids: list[int]) -> dict[int, list[str]]:
@@ -581,9 +606,9 @@ def _iso(day):
     return day.isoformat() if day else None
 
 
-def _iso_datetime(moment):
+def _iso_datetime(moment, utc: bool = True):
     # As DRF writes it: in the current time zone, with Z for UTC (the database gives UTC).
-    if timezone.get_current_timezone_name() != "UTC":
+    if not utc:
         moment = timezone.localtime(moment)
     text = moment.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text

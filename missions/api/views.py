@@ -1,5 +1,7 @@
 """Endpoints of the missions app under /api/v1/ (thin: queryset, serializers, filterset)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -18,8 +20,9 @@ from ..models import (
     Region,
     Transition,
 )
+from ..services import document_get_or_create, mission_close
 from . import serializers as s
-from .base import ReadOnlyRegistryViewSet, RegistryViewSet
+from .base import ChangePermission, ReadOnlyRegistryViewSet, RegistryViewSet, raise_as_api_errors
 from .filters import (
     AppointmentFilterSet,
     CountryFilterSet,
@@ -133,6 +136,32 @@ class MissionViewSet(RegistryViewSet):
             *mission.partnerships.all(),
             *mission.benchmarks.all(),
         ]
+
+    @extend_schema(request=s.MissionCloseSerializer, responses=s.MissionDetailSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
+    def close(self, request, pk=None):
+        """End the mission, end what is still open with it, and record its successor."""
+        form = s.MissionCloseSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        if data.get("transition_date") is None:
+            data.pop("transition_date", None)
+            data.pop("transition_precision", None)
+        symbol = data.pop("document", "").strip()
+        with transaction.atomic():
+            self.lock(self.get_object())
+            mission = self.get_object()
+            self.check_if_match(mission)
+            try:
+                mission_close(
+                    mission=mission,
+                    transition_to=data.pop("successor", None),
+                    document=document_get_or_create(symbol=symbol) if symbol else None,
+                    **data,
+                )
+            except DjangoValidationError as exc:
+                raise_as_api_errors(exc, {"end_date": "end", "date": "transition_date"})
+        return self._written(mission, 200)
 
     def allowed_query_parameters(self):
         allowed = super().allowed_query_parameters()
