@@ -48,7 +48,7 @@ class _StatisticsView(APIView):
 class StatisticListView(_StatisticsView):
     """List the metrics with their parameters."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="stats_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         results = [
             {
@@ -67,7 +67,9 @@ class StatisticDetailView(_StatisticsView):
 
     basename = "statistics"
 
-    @extend_schema(parameters=_STAT_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="stats_retrieve", parameters=_STAT_PARAMETERS, responses=OpenApiTypes.OBJECT
+    )
     def get(self, request, metric: str):
         if metric not in METRICS:
             raise NotFound(f"Unknown metric {metric!r}; see /api/v1/stats/.")
@@ -85,6 +87,7 @@ class LandscapeView(_StatisticsView):
     basename = "landscape"
 
     @extend_schema(
+        operation_id="landscape_retrieve",
         parameters=[
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default: today."),
             OpenApiParameter("category", str, description="Comma-separated, or all."),
