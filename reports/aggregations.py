@@ -324,7 +324,7 @@ def _missions_cte(statement, windows, population, split) -> str:
 
 
 def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=False) -> None:
-    """Add the mandate ranges: `recorded` per mission, `held_*` per (mission, area id).
+    """Add the mandate ranges: `recorded_*` per mission, `held_*` per (mission, area id).
 
     Mandates of one mission rarely share a reference day; only missions where two do
     (`overlapping`) need their area ranges merged, the others' are counted as they are.
@@ -347,7 +347,17 @@ def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=
         " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_last FROM mandate_years) o"
         " WHERE first_year <= prev_last",
     )
-    _merged_cte(statement, "recorded", "mandate_years", "mission_id, grp")
+    statement.cte(
+        "recorded_plain",
+        "SELECT mission_id, grp, first_year, last_year FROM mandate_years"
+        " WHERE mission_id NOT IN (SELECT mission_id FROM overlapping)",
+    )
+    statement.cte(
+        "recorded_ranges",
+        "SELECT mission_id, grp, first_year, last_year FROM mandate_years"
+        " WHERE mission_id IN (SELECT mission_id FROM overlapping)",
+    )
+    _merged_cte(statement, "recorded_overlap", "recorded_ranges", "mission_id, grp")
     through = _table(Mandate.mandate_areas.through)
     if any_of:
         rows = (
@@ -504,7 +514,8 @@ def mean_mandate_areas(
         _summed(
             "grp",
             _events_sql(missions, "grp", "active"),
-            _events_sql("recorded", "grp", "recorded"),
+            _events_sql("recorded_plain", "grp", "recorded"),
+            _events_sql("recorded_overlap", "grp", "recorded"),
             _events_sql("held_plain", "grp", "areas"),
             _events_sql("held_overlap", "grp", "areas"),
         )
@@ -538,7 +549,8 @@ def mandate_area_share(
                   any_of=any_of)
     summed = _summed(
         "grp, area",
-        _events_sql("recorded", "grp, CAST(NULL AS BIGINT) AS area", "recorded"),
+        _events_sql("recorded_plain", "grp, CAST(NULL AS BIGINT) AS area", "recorded"),
+        _events_sql("recorded_overlap", "grp, CAST(NULL AS BIGINT) AS area", "recorded"),
         _events_sql("held_plain", "grp, area", "holding"),
         _events_sql("held_overlap", "grp, area", "holding"),
     )
