@@ -337,3 +337,10 @@ def test_home_figures_link_to_the_matching_search(client):
     response = client.get(link.replace("&amp;", "&"))
     assert heading_count(response) == Mission.objects.in_cluster("envoy").current().count()
     assert "is not known" not in text(response)
+
+
+def test_a_very_long_query_is_cut_not_ignored(client):
+    response = client.get("/search/", {"q": "UNIPSIL " + "x" * 500})
+    assert response.status_code == 200
+    assert "missions match" in text(response) or "mission matches" in text(response)
+    assert "UNIPSIL " + "x" * 192 + "”" in text(response)
