@@ -178,7 +178,10 @@ def raise_as_api_errors(exc: DjangoValidationError, renames: dict[str, str]):
 
 
 class RegistrySchema(AutoSchema):
-    """Document what the registry viewsets add: brief/fields/omit, error bodies, write bodies."""
+    """Document what the registry viewsets add: brief/fields/omit, error bodies, write bodies.
+
+    settings.REST_FRAMEWORK makes it every view's schema, so every error is documented alike.
+    """
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
@@ -212,7 +215,7 @@ class RegistrySchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["400", "429"]
-        if self.method == "GET":
+        if self.method == "GET" and isinstance(self.view, ConditionalRequestMixin):
             responses.setdefault("304", {"description": _("Not modified (If-None-Match).")})
         if "{" in self.path:
             codes.append("404")

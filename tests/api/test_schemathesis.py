@@ -51,7 +51,8 @@ STATISTICS = ("/api/v1/stats", "/api/v1/landscape")
         pytest.param(
             "statistics",
             marks=pytest.mark.xfail(
-                reason="reports/ does not document its 400 responses yet (its owner is told)",
+                reason="reports/: /stats/{metric}/ answers Django's HTML 404 to a metric name "
+                "its URL pattern refuses (reported to its owner)",
                 strict=False,
             ),
         ),
