@@ -24,4 +24,4 @@ def refresh_statistics_task(self, metric: str | None = None, params: dict | None
     if metric is None:
         return statistics_refresh_all(force=force)
     snapshot = statistics_refresh(metric=metric, params=params or {}, force=force)
-    return {"snapshots": 1, "computed": int(snapshot.fingerprint != ""), "id": snapshot.pk}
+    return {"snapshots": 1, "id": snapshot.pk, "computed_at": snapshot.computed_at.isoformat()}

@@ -261,3 +261,12 @@ def test_mandate_counts_survive_a_deleted_mandate(db, committed):
     with committed():
         Mandate.objects.filter(pk=mandate.pk).get().delete()
     assert statistics_get(metric="mean_mandate_areas", params=PARAMS).results[0]["n"] == 0
+
+
+def test_the_task_refreshes_one_snapshot_when_named(db):
+    MissionFactory(start_date=date(2000, 1, 1))
+    outcome = refresh_statistics_task.delay(metric="closed", params={"cluster": "field_mission"})
+    snapshot = StatisticSnapshot.objects.get(pk=outcome.get()["id"])
+    assert (snapshot.metric, snapshot.params["cluster"], snapshot.stale) == (
+        "closed", "field_mission", False,
+    )
