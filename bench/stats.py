@@ -46,7 +46,7 @@ AREA_SLUGS = ["human-rights", "security-sector-reform", "rule-of-law"] + [
 # -- the synthetic registry -------------------------------------------------------------------
 
 
-def build(missions: int, assignments: int, seed: int) -> None:
+def build(missions: int, assignments: int, seed: int, people: int = 8000) -> None:
     """Replace the registry with a synthetic one (bulk inserts: no signals, no refresh)."""
     rng = random.Random(seed)
     with transaction.atomic():
@@ -108,7 +108,7 @@ def build(missions: int, assignments: int, seed: int) -> None:
         through.objects.bulk_create(links, batch_size=10000)
         people = Person.objects.bulk_create(
             Person(name=f"Synthetic person {n}", gender=rng.choice(["female", "male", "male", ""]))
-            for n in range(8000)
+            for n in range(people)
         )
         heads = []
         for mission in created:
