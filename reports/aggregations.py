@@ -1,13 +1,15 @@
 """Pure reads that turn the registry into statistics; the grouping happens in the database.
 
-Every function here is side-effect free: filters in, plain dicts and rows out. Yearly series
-are computed in ONE statement per metric by joining the missions against a derived table of
-the requested years (`WITH years(...) AS (VALUES ...)`), which PostgreSQL and SQLite both run.
+Every function here is side-effect free: filters in, plain dicts and rows out. Each yearly
+metric is ONE statement (common table expressions, window functions, GROUP BY) that runs on
+PostgreSQL and SQLite alike; where their SQL differs (dates, GREATEST), it branches on
+`connection.vendor`. Its cost grows with the number of missions, mandates and mandate areas,
+not with missions x years (see "SQL building blocks").
 
 The counting rules are DOMAIN.md's and missions/querysets.py's: dates are stored widened by
 their precision, so "active on D" is `start <= D and (end is null or end >= D)` and never a
-mission known to have ended on an unknown date. `reference=any` replaces the day D by the
-year's range [1 January, 31 December]; both are the same SQL with `ref_start`/`ref_end`.
+mission known to have ended on an unknown date. `reference=any` counts a year when the
+period overlaps any day of it. tests/reports/test_vocabulary.py checks that both agree.
 """
 
 from __future__ import annotations
