@@ -3,7 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -89,10 +89,19 @@ class PartialDateField(serializers.Field):
 class LinkField(serializers.HyperlinkedIdentityField):
     """The absolute URL of a row's detail; canonical (no ?format=), and cheap to build."""
 
+    _SENTINEL = 987654321
+    _templates: dict = {}
+
     def get_url(self, obj, view_name, request, format):
         if obj.pk is None:
             return None
-        path = reverse(view_name, kwargs={"pk": obj.pk})
+        # A detail path differs only by its pk: reverse once per view name and script prefix.
+        key = (view_name, get_script_prefix())
+        template = self._templates.get(key)
+        if template is None:
+            path = reverse(view_name, kwargs={"pk": self._SENTINEL})
+            template = self._templates[key] = path.replace(str(self._SENTINEL), "{}")
+        path = template.format(obj.pk)
         if request is None:
             return path
         # Built once per request: most rows of a page carry several links.
