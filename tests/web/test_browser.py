@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(live_site):
+    """Chromium; it closes before the server stops, so no request thread outlives it."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread while the ORM calls here stay
