@@ -378,6 +378,7 @@ def trends_csv(request):
     writer.writerow(
         ["# computed_at", statistic.computed_at.isoformat() if statistic.computed_at else ""]
     )
+    writer.writerow(["# unit", "percent" if context["percent"] else "number"])
     writer.writerow(["year", "series", "value", "n", "report_figure"])
     for row in context["rows"]:
         report = row["report"]["text"] if row["report"] else ""

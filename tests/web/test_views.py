@@ -344,3 +344,10 @@ def test_a_very_long_query_is_cut_not_ignored(client):
     assert response.status_code == 200
     assert "missions match" in text(response) or "mission matches" in text(response)
     assert "UNIPSIL " + "x" * 192 + "”" in text(response)
+
+
+@pytest.mark.parametrize("q", ["the", "'", "&|!():*", '"unclosed', "-", "S/RES/", "%_%"])
+def test_odd_queries_answer_without_error(client, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    assert re.search(r'id="results-h"[^>]*>\s*\d+ mission', text(response))
