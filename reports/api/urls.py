@@ -10,6 +10,7 @@ router = SimpleRouter()
 # Routes that are not viewsets (one-off APIViews).
 urlpatterns: list = [
     path("stats/", StatisticListView.as_view(), name="stats-list"),
-    path("stats/<slug:metric>/", StatisticDetailView.as_view(), name="stats-detail"),
+    # Any name reaches the view, so an unknown metric is a JSON 404, not an HTML one.
+    path("stats/<str:metric>/", StatisticDetailView.as_view(), name="stats-detail"),
     path("landscape/", LandscapeView.as_view(), name="landscape"),
 ]

@@ -153,3 +153,9 @@ def test_bad_landscape_parameters_are_400(api_client, query, parameter):
     response = api_client.get(f"/api/v1/landscape/?{query}")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [parameter]
+
+
+def test_an_unknown_metric_of_any_spelling_is_a_json_404(api_client):
+    response = api_client.get("/api/v1/stats/no such metric!/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
