@@ -60,5 +60,7 @@ class HealthCheckMiddleware:
         if request.path == "/readyz":
             checks = {"database": _database(), "broker": _broker()}
             ready = all(value in ("ok", "eager") for value in checks.values())
-            return _json({"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503)
+            return _json(
+                {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
+            )
         return self.get_response(request)

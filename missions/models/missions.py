@@ -91,7 +91,9 @@ class Mission(Period, Sourced, TimeStamped):
     in_2013_annex = models.BooleanField(
         _("in the A/68/223 annex"), default=False, help_text=_("Listed as at 1 July 2013.")
     )
-    in_2024_page = models.BooleanField(_("on the 2023/24 UN peace and security page"), default=False)
+    in_2024_page = models.BooleanField(
+        _("on the 2023/24 UN peace and security page"), default=False
+    )
 
     objects = MissionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[host_countries])
@@ -113,8 +115,10 @@ class Mission(Period, Sourced, TimeStamped):
             allowed = KINDS_BY_CLUSTER.get(self.cluster.slug)
             if allowed is not None and self.kind not in allowed:
                 raise ValidationError(
-                    {"kind": _("%(kind)s is not a kind of %(cluster)s.")
-                     % {"kind": self.get_kind_display(), "cluster": self.cluster.name}}
+                    {
+                        "kind": _("%(kind)s is not a kind of %(cluster)s.")
+                        % {"kind": self.get_kind_display(), "cluster": self.cluster.name}
+                    }
                 )
 
     @property
@@ -197,8 +201,10 @@ class SanctionsPanel(models.Model):
         unknown = sorted(set(self.expertise or []) - set(Expertise.values))
         if unknown:
             raise ValidationError(
-                {"expertise": _("Unknown areas of expertise: %(items)s.")
-                 % {"items": ", ".join(unknown)}}
+                {
+                    "expertise": _("Unknown areas of expertise: %(items)s.")
+                    % {"items": ", ".join(unknown)}
+                }
             )
         if self.regime_document_id and self.regime_document.body not in ("", "security_council"):
             raise ValidationError(

@@ -5,7 +5,7 @@ __all__ = ["Country", "Region"]
 
 
 class Region(models.Model):
-    """A region of the registry's convention (Africa, Americas, Asia, Europe, Middle East, Global)."""
+    """A region of the reference data's convention (Africa, Americas, Asia, Middle East, ...)."""
 
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)

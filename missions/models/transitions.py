@@ -80,8 +80,14 @@ class Transition(Sourced, TimeStamped):
             mission = getattr(self, field, None) if getattr(self, f"{field}_id") else None
             if mission is None or self.date is None:
                 continue
-            if mission.start_date and widen(self.date, self.date_precision, "end") < mission.start_date:
-                errors[field] = _("%(m)s did not exist yet on %(d)s.") % {"m": mission, "d": self.when}
+            if (
+                mission.start_date
+                and widen(self.date, self.date_precision, "end") < mission.start_date
+            ):
+                errors[field] = _("%(m)s did not exist yet on %(d)s.") % {
+                    "m": mission,
+                    "d": self.when,
+                }
         if self.predecessor_id and self.predecessor_id == self.successor_id:
             errors["successor"] = _("A mission does not succeed itself.")
         if errors:

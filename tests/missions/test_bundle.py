@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Mission.objects.count(), Mandate.objects.count(), Transition.objects.count(),
-            Appointment.objects.count(), AreaAttestation.objects.count())
+    return (
+        Mission.objects.count(),
+        Mandate.objects.count(),
+        Transition.objects.count(),
+        Appointment.objects.count(),
+        AreaAttestation.objects.count(),
+    )
 
 
 def write(directory: Path, file: str, rows: list[dict]):
@@ -31,10 +36,20 @@ def write(directory: Path, file: str, rows: list[dict]):
 
 
 def mission_row(**overrides):
-    row = {"acronym": "UNTEST", "name": "Test Office", "cluster": "field_mission",
-           "kind": "country", "is_spm": "yes", "host_countries": "SLE", "region": "Africa",
-           "start_date": "2008-10", "end_date": "", "mandating_body": "security_council",
-           "source": "a test", "extra column": "ignored"}
+    row = {
+        "acronym": "UNTEST",
+        "name": "Test Office",
+        "cluster": "field_mission",
+        "kind": "country",
+        "is_spm": "yes",
+        "host_countries": "SLE",
+        "region": "Africa",
+        "start_date": "2008-10",
+        "end_date": "",
+        "mandating_body": "security_council",
+        "source": "a test",
+        "extra column": "ignored",
+    }
     row.update(overrides)
     return row
 
@@ -43,11 +58,17 @@ def test_seed_reproduces_the_2013_annex(seeded):
     annex = Mission.objects.spm().active_on(date(2013, 7, 1))
     assert annex.count() == 37
     assert Counter(annex.values_list("cluster__slug", flat=True)) == {
-        "envoy": 11, "sanctions_panel": 11, "field_mission": 15}
+        "envoy": 11,
+        "sanctions_panel": 11,
+        "field_mission": 15,
+    }
     assert Counter(annex.values_list("mandating_body", flat=True)) == {
-        "security_council": 33, "general_assembly": 4}
+        "security_council": 33,
+        "general_assembly": 4,
+    }
     assert set(annex.values_list("acronym", flat=True)) == set(
-        Mission.objects.filter(in_2013_annex=True).values_list("acronym", flat=True))
+        Mission.objects.filter(in_2013_annex=True).values_list("acronym", flat=True)
+    )
 
 
 def test_seed_keeps_sources_and_marks_attestations_as_partial_evidence(seeded):
@@ -71,7 +92,11 @@ def test_a_changed_row_updates_the_mission(tmp_path):
     write(tmp_path, "missions.csv", [mission_row(name="Renamed Office", end_date="2012")])
     report = registry_import(directory=tmp_path)
     mission = Mission.objects.get(acronym="UNTEST")
-    assert (mission.name, mission.end_date, mission.end) == ("Renamed Office", date(2012, 12, 31), "2012")
+    assert (mission.name, mission.end_date, mission.end) == (
+        "Renamed Office",
+        date(2012, 12, 31),
+        "2012",
+    )
     assert report.counts["missions.csv"]["updated"] == 1
 
 
@@ -86,7 +111,9 @@ def test_a_changed_row_updates_the_mission(tmp_path):
         ({"kind": "panel_of_experts"}, "kind"),
     ],
 )
-def test_a_bad_row_aborts_the_whole_import_and_names_file_line_and_column(tmp_path, override, column):
+def test_a_bad_row_aborts_the_whole_import_and_names_file_line_and_column(
+    tmp_path, override, column
+):
     write(tmp_path, "missions.csv", [mission_row(acronym="GOOD"), mission_row(**override)])
     with pytest.raises(BundleError) as info:
         registry_import(directory=tmp_path)
@@ -97,8 +124,18 @@ def test_a_bad_row_aborts_the_whole_import_and_names_file_line_and_column(tmp_pa
 def test_an_unknown_acronym_in_a_transition_aborts_and_keeps_existing_data(seeded, tmp_path):
     before = counts()
     write(tmp_path, "missions.csv", [mission_row(acronym="NEWONE")])
-    write(tmp_path, "transitions.csv", [{"from_acronym": "UNIOSIL", "to_acronym": "NOPE",
-                                         "date": "2008-10-01", "kind": "spm_to_spm"}])
+    write(
+        tmp_path,
+        "transitions.csv",
+        [
+            {
+                "from_acronym": "UNIOSIL",
+                "to_acronym": "NOPE",
+                "date": "2008-10-01",
+                "kind": "spm_to_spm",
+            }
+        ],
+    )
     with pytest.raises(BundleError) as info:
         registry_import(directory=tmp_path)
     assert info.value.errors == ["transitions.csv:2: to_acronym: unknown mission 'NOPE'"]
@@ -108,12 +145,26 @@ def test_an_unknown_acronym_in_a_transition_aborts_and_keeps_existing_data(seede
 
 def test_overlapping_mandates_in_a_bundle_are_rejected(tmp_path):
     write(tmp_path, "missions.csv", [mission_row(start_date="2000-01-01")])
-    write(tmp_path, "mandates.csv", [
-        {"acronym": "UNTEST", "document": "S/RES/1 (2000)", "in_force_from": "2000-01-01",
-         "in_force_until": "2000-12-31", "mandate_areas": ""},
-        {"acronym": "UNTEST", "document": "", "in_force_from": "2000-06-01",
-         "in_force_until": "2001-05-31", "mandate_areas": ""},
-    ])
+    write(
+        tmp_path,
+        "mandates.csv",
+        [
+            {
+                "acronym": "UNTEST",
+                "document": "S/RES/1 (2000)",
+                "in_force_from": "2000-01-01",
+                "in_force_until": "2000-12-31",
+                "mandate_areas": "",
+            },
+            {
+                "acronym": "UNTEST",
+                "document": "",
+                "in_force_from": "2000-06-01",
+                "in_force_until": "2001-05-31",
+                "mandate_areas": "",
+            },
+        ],
+    )
     with pytest.raises(BundleError) as info:
         registry_import(directory=tmp_path)
     assert info.value.errors[0].startswith("mandates.csv:3: start_date: This period overlaps")
@@ -127,8 +178,11 @@ def test_dry_run_reports_and_saves_nothing(tmp_path):
 
 
 def test_command_prints_every_bad_row_and_exits_2(tmp_path):
-    write(tmp_path, "missions.csv", [mission_row(cluster="nonsense"),
-                                     mission_row(acronym="B", start_date="2013-02-30")])
+    write(
+        tmp_path,
+        "missions.csv",
+        [mission_row(cluster="nonsense"), mission_row(acronym="B", start_date="2013-02-30")],
+    )
     err = StringIO()
     with pytest.raises(CommandError) as info:
         call_command("import_registry", str(tmp_path), stderr=err)
@@ -136,7 +190,8 @@ def test_command_prints_every_bad_row_and_exits_2(tmp_path):
     assert err.getvalue().splitlines() == [
         "missions.csv:2: cluster: unknown cluster 'nonsense' "
         "(one of envoy, sanctions_panel, field_mission, other_presence)",
-        "missions.csv:3: start_date: '2013-02-30' is not a real date (day is out of range for month)",
+        "missions.csv:3: start_date: '2013-02-30' is not a real date "
+        "(day is out of range for month)",
     ]
 
 

@@ -21,7 +21,9 @@ def test_partial_dates_widen_to_their_range(text, bound, expected):
     assert parse_partial_date(text, bound) == expected
 
 
-@pytest.mark.parametrize("text", ["2013-13-01", "2013-02-30", "13/07/2013", "July 2013", "0999", "2013-7"])
+@pytest.mark.parametrize(
+    "text", ["2013-13-01", "2013-02-30", "13/07/2013", "July 2013", "0999", "2013-7"]
+)
 def test_impossible_or_malformed_dates_are_refused(text):
     with pytest.raises(ValueError):
         parse_partial_date(text, "start")
