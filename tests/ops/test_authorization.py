@@ -20,10 +20,14 @@ pytestmark = pytest.mark.django_db
 #   form:  a public POST endpoint that changes no data (the language switcher)
 #   admin: the Django admin (its own login; not in this matrix's API logic)
 WRITE_MODELS = {
-    "mission": "missions.mission", "transition": "missions.transition",
-    "appointment": "missions.appointment", "person": "missions.person",
-    "organization": "missions.organization", "document": "missions.document",
-    "mandate-area": "mandates.mandatearea", "mandate": "mandates.mandate",
+    "mission": "missions.mission",
+    "transition": "missions.transition",
+    "appointment": "missions.appointment",
+    "person": "missions.person",
+    "organization": "missions.organization",
+    "document": "missions.document",
+    "mandate-area": "mandates.mandatearea",
+    "mandate": "mandates.mandate",
 }
 READ_RESOURCES = ["field-mission", "envoy", "sanctions-panel", "country", "region"]
 EXPECTED = {
@@ -74,8 +78,12 @@ def test_every_route_has_an_expectation():
 
 def example_url(name: str, client: APIClient) -> str:
     """Return an address of the route `name` that exists in the seeded registry."""
-    if name.startswith("api:") and name.rsplit("-", 1)[-1] in ("detail", "history", "close",
-                                                                 "renew"):
+    if name.startswith("api:") and name.rsplit("-", 1)[-1] in (
+        "detail",
+        "history",
+        "close",
+        "renew",
+    ):
         resource, action = name.rsplit("-", 1)
         first = client.get(reverse(f"{resource}-list"), {"limit": 1}).json()["results"][0]
         detail = first["url"].split("testserver", 1)[-1]
@@ -93,8 +101,9 @@ def principals(django_user_model):
     """Anonymous, a token without permissions, an editor's token, a superuser's token."""
     plain = django_user_model.objects.create_user("plain", password="pw-plain-1")
     editor = django_user_model.objects.create_user("editor", password="pw-editor-1")
-    editor.user_permissions.set(Permission.objects.filter(
-        content_type__app_label__in=["missions", "mandates"]))
+    editor.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["missions", "mandates"])
+    )
     root = django_user_model.objects.create_superuser("root", password="pw-root-1")
     clients = {"anonymous": APIClient()}
     for label, user in (("no_perms", plain), ("editor", editor), ("superuser", root)):
@@ -125,8 +134,9 @@ def test_read_routes_answer_everyone_and_refuse_writes(clients):
                 failures.append((name, label, "GET"))
             for method in WRITE_METHODS:
                 status = getattr(client, method)(url, {}, format="json").status_code
-                allowed = (401, 405) if label == "anonymous" and url.startswith("/api/") else (
-                    403, 405)
+                allowed = (
+                    (401, 405) if label == "anonymous" and url.startswith("/api/") else (403, 405)
+                )
                 if status not in allowed:
                     failures.append((name, label, method, status))
     assert failures == []
@@ -153,15 +163,30 @@ def test_write_routes_need_a_token_with_the_model_permission(clients):
                 expect(name, "superuser", method, status, (405,))
                 continue
             call = {label: getattr(client, method) for label, client in clients.items()}
-            expect(name, "anonymous", method, call["anonymous"](url, {}, format="json").status_code,
-                   (401,))
-            expect(name, "no_perms", method, call["no_perms"](url, {}, format="json").status_code,
-                   (403,))
+            expect(
+                name,
+                "anonymous",
+                method,
+                call["anonymous"](url, {}, format="json").status_code,
+                (401,),
+            )
+            expect(
+                name,
+                "no_perms",
+                method,
+                call["no_perms"](url, {}, format="json").status_code,
+                (403,),
+            )
             if method == "delete":
                 continue  # deleting seed rows here would only test cascades; see tests/api
             # With the permission the request reaches validation: an empty body is 400, not 403.
-            expect(name, "editor", method, call["editor"](url, {}, format="json").status_code,
-                   (200, 400))
+            expect(
+                name,
+                "editor",
+                method,
+                call["editor"](url, {}, format="json").status_code,
+                (200, 400),
+            )
     assert failures == []
 
 
@@ -169,8 +194,12 @@ def test_actions_need_a_token_with_the_change_permission(clients):
     failures = []
     for name in routes_of("action"):
         url = example_url(name, clients["anonymous"])
-        expected = {"anonymous": (401,), "no_perms": (403,), "editor": (400, 428),
-                    "superuser": (400, 428)}
+        expected = {
+            "anonymous": (401,),
+            "no_perms": (403,),
+            "editor": (400, 428),
+            "superuser": (400, 428),
+        }
         for label, client in clients.items():
             status = client.post(url, {}, format="json").status_code
             if status not in expected[label]:
@@ -186,7 +215,9 @@ def test_language_switcher_posts_for_everyone_and_changes_no_data(client):
     assert client.get(reverse("set_language")).status_code in (302, 405)
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/missions/mission/", "/admin/missions/mission/add/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/missions/mission/", "/admin/missions/mission/add/"]
+)
 def test_admin_is_closed_to_anonymous_and_unprivileged_users(client, charlie, url):
     assert client.get(url).status_code == 302
     client.force_login(charlie)  # not staff
