@@ -22,7 +22,7 @@ from django.http import HttpResponseNotModified
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, pagination, renderers, serializers, status
+from rest_framework import exceptions, pagination, parsers, renderers, serializers, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -33,6 +33,7 @@ __all__ = [
     "CSVRenderer",
     "ErrorSerializer",
     "FullCleanMixin",
+    "JSONParser",
     "LimitOffsetPagination",
     "PreconditionFailed",
     "QueryParameterError",
@@ -175,7 +176,8 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return self._integer(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
 
     def get_offset(self, request):
-        return self._integer(request, self.offset_query_param, 0, 0, None)
+        # Bounded, as SQLite's OFFSET is a 64-bit integer.
+        return self._integer(request, self.offset_query_param, 0, 0, 2**62)
 
     def _integer(self, request, name, default, low, high):
         raw = request.query_params.get(name)
@@ -186,7 +188,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         except ValueError:
             raise QueryParameterError({name: [_("A whole number is required.")]}) from None
         if value < low or (high is not None and value > high):
-            bounds = f"{low}-{high}" if high is not None else f"{low} or more"
+            bounds = f"{low}-{high}"
             raise QueryParameterError({name: [_("Must be %(bounds)s.") % {"bounds": bounds}]})
         return value
 
@@ -198,7 +200,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                     minimum=1, maximum=self.max_limit, default=self.default_limit
                 )
             elif parameter["name"] == self.offset_query_param:
-                parameter["schema"].update(minimum=0, default=0)
+                parameter["schema"].update(minimum=0, maximum=2**62, default=0)
         return parameters
 
 
@@ -286,6 +288,19 @@ def _neutralise(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+# -- parsing --------------------------------------------------------------------------------
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deep for Python refused as a 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON parse error: nested too deep.")) from None
 
 
 # -- throttles --------------------------------------------------------------------------------

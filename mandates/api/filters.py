@@ -3,7 +3,7 @@
 import django_filters as filters
 from django.db.models import Q
 
-from missions.api.filters import ISO_DATE, SlugChoiceFilter, StrictFilterSet
+from missions.api.filters import ISO_DATE, MAX_ID, SlugChoiceFilter, StrictFilterSet
 
 from ..choices import MandateCompleteness
 from ..models import Mandate, MandateArea
@@ -27,7 +27,9 @@ class MandateAreaFilterSet(StrictFilterSet):
 class MandateFilterSet(StrictFilterSet):
     """Filter mandate periods by mission, area, document and day."""
 
-    mission = filters.NumberFilter(field_name="mission_id", min_value=1, help_text="Mission id.")
+    mission = filters.NumberFilter(
+        field_name="mission_id", min_value=1, max_value=MAX_ID, help_text="Mission id."
+    )
     mandate_area = SlugChoiceFilter(
         queryset=MandateArea.objects.all(),
         to_field_name="slug",

@@ -10,7 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_flex_fields import FlexFieldsModelSerializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, parsers, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -18,6 +18,7 @@ from config.api import (
     ConditionalRequestMixin,
     CSVRenderer,
     ErrorSerializer,
+    JSONParser,
     StrictParametersMixin,
     parse_flag,
     stable_order,
@@ -28,6 +29,7 @@ from ..dates import format_partial_date, parse_partial_date
 __all__ = [
     "BriefRelatedField",
     "ChangePermission",
+    "KeyRelatedField",
     "LinkField",
     "PartialDateField",
     "ReadOnlyRegistryViewSet",
@@ -109,6 +111,18 @@ class LinkField(serializers.HyperlinkedIdentityField):
         if root is None:
             root = request._api_link_root = request.build_absolute_uri("/")[:-1]
         return root + path
+
+
+class KeyRelatedField(serializers.SlugRelatedField):
+    """A reference by natural key (slug, ISO code, symbol); text no key holds is refused first.
+
+    PostgreSQL rejects a NUL character in a query outright, so it never reaches the database.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
 
 
 class BriefRelatedField(serializers.RelatedField):
@@ -254,6 +268,7 @@ class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
     detail_serializer_class = None
     brief_serializer_class = None
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     schema = RegistrySchema()
 
     def get_queryset(self):

@@ -43,6 +43,7 @@ from ..models import (
 )
 
 __all__ = [
+    "MAX_ID",
     "AppointmentFilterSet",
     "CountryFilterSet",
     "DocumentFilterSet",
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 ISO_DATE = ["%Y-%m-%d"]
+MAX_ID = 2**63 - 1  # the largest key a database column holds; beyond it SQLite overflows
 CLUSTER_CHOICES = [(slug, slug) for slug in KINDS_BY_CLUSTER]
 
 
@@ -111,7 +113,20 @@ class SlugOrNameMultipleChoiceField(forms.ModelMultipleChoiceField):
         return self.queryset.filter(Q(slug=key) | Q(name__iexact=key)).first()
 
 
-class UpperCaseModelChoiceField(forms.ModelChoiceField):
+class KeyModelChoiceField(forms.ModelChoiceField):
+    """A row named by a key; text no key holds (NUL, which PostgreSQL refuses) is an error."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value.replace("\x00", "")},
+            )
+        return super().to_python(value)
+
+
+class UpperCaseModelChoiceField(KeyModelChoiceField):
     """A row named by an upper-case code (ISO 3166-1 alpha-3), whatever case it is typed in."""
 
     def to_python(self, value):
@@ -136,6 +151,8 @@ class CountryCodeFilter(filters.ModelChoiceFilter):
 @extend_schema_field(OpenApiTypes.STR)
 class SlugChoiceFilter(filters.ModelChoiceFilter):
     """A row named by its slug."""
+
+    field_class = KeyModelChoiceField
 
 
 class StrictFilterSet(filters.FilterSet):
@@ -374,7 +391,10 @@ class TransitionFilterSet(StrictFilterSet):
     )
     kind = filters.MultipleChoiceFilter(choices=TransitionKind.choices)
     mission = filters.NumberFilter(
-        method="filter_mission", min_value=1, help_text="Id of the predecessor or successor."
+        method="filter_mission",
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of the predecessor or successor.",
     )
     date_after = _date_filter("On or after this day.", field_name="date", lookup_expr="gte")
     date_before = _date_filter("On or before this day.", field_name="date", lookup_expr="lte")
@@ -390,8 +410,12 @@ class TransitionFilterSet(StrictFilterSet):
 class AppointmentFilterSet(StrictFilterSet):
     """Filter heads of mission by person, mission and day."""
 
-    person = filters.NumberFilter(field_name="person_id", min_value=1, help_text="Person id.")
-    mission = filters.NumberFilter(field_name="mission_id", min_value=1, help_text="Mission id.")
+    person = filters.NumberFilter(
+        field_name="person_id", min_value=1, max_value=MAX_ID, help_text="Person id."
+    )
+    mission = filters.NumberFilter(
+        field_name="mission_id", min_value=1, max_value=MAX_ID, help_text="Mission id."
+    )
     active_on = _date_filter("In office on this day (YYYY-MM-DD).", method="filter_active_on")
 
     class Meta:

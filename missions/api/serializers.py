@@ -26,7 +26,7 @@ from ..models import (
     Region,
     Transition,
 )
-from .base import BriefRelatedField, LinkField, PartialDateField
+from .base import BriefRelatedField, KeyRelatedField, LinkField, PartialDateField
 
 __all__ = [
     "AppointmentSerializer",
@@ -233,10 +233,10 @@ class TransitionSerializer(RegistrySerializer):
     )
     successor = BriefRelatedField(MissionBriefSerializer, "acronym", queryset=Mission.objects.all())
     date = PartialDateField("date", "start", allow_null=False, required=True)
-    country = serializers.SlugRelatedField(
+    country = KeyRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), allow_null=True, required=False
     )
-    document = serializers.SlugRelatedField(
+    document = KeyRelatedField(
         slug_field="symbol", queryset=Document.objects.all(), allow_null=True, required=False
     )
 
@@ -266,14 +266,14 @@ class MissionSerializer(PeriodMixin, RegistrySerializer):
     """A mission's own fields: the list form, and the body of a write."""
 
     url = LinkField(view_name="api:mission-detail")
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
-    region = serializers.SlugRelatedField(
+    cluster = KeyRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    region = KeyRelatedField(
         slug_field="slug", queryset=Region.objects.all(), allow_null=True, required=False
     )
-    host_countries = serializers.SlugRelatedField(
+    host_countries = KeyRelatedField(
         slug_field="iso3", queryset=Country.objects.all(), many=True, required=False
     )
-    founding_document = serializers.SlugRelatedField(
+    founding_document = KeyRelatedField(
         slug_field="symbol", queryset=Document.objects.all(), allow_null=True, required=False
     )
     is_active = serializers.SerializerMethodField(help_text="In force today.")

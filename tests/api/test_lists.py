@@ -301,3 +301,47 @@ def test_mission_list_fast_path_matches_the_serializer(seeded, api_client, query
         MISSIONS.order_by("acronym", "pk"), many=True, context={"request": Request(request)}
     ).data
     assert listed["results"] == [dict(row) for row in expected]
+
+
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/v1/appointments/?person=99999999999999999999", "person"),
+        ("/api/v1/appointments/?mission=99999999999999999999", "mission"),
+        ("/api/v1/transitions/?mission=99999999999999999999", "mission"),
+        ("/api/v1/mandates/?mission=99999999999999999999", "mission"),
+        ("/api/v1/missions/?offset=99999999999999999999", "offset"),
+    ],
+)
+def test_huge_numbers_are_a_400_not_an_overflow(api_client, url, parameter):
+    response = api_client.get(url)
+    assert response.status_code == 400
+    assert parameter in response.json()["errors"]
+
+
+def test_a_body_nested_too_deep_is_a_400(alice_client):
+    body = "[" * 5000 + "]" * 5000
+    response = alice_client.post("/api/v1/missions/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.parametrize("parameter", ["country", "mandate_area", "region", "q", "cluster"])
+def test_a_nul_character_is_a_400_on_every_database(api_client, parameter):
+    response = api_client.get("/api/v1/missions/", {parameter: "AF\x00G"})
+    assert response.status_code == 400
+    assert parameter in response.json()["errors"]
+
+
+def test_a_nul_character_in_a_written_key_is_a_400(alice_client):
+    payload = {
+        "acronym": "UNNUL",
+        "name": "Nul",
+        "cluster": "field_mission",
+        "kind": "country",
+        "host_countries": ["AF\x00G"],
+        "start": "2001",
+    }
+    response = alice_client.post("/api/v1/missions/", payload, format="json")
+    assert response.status_code == 400
+    assert "host_countries" in response.json()["errors"]
