@@ -33,9 +33,9 @@ test: $(STAMP)
 superuser: migrate
 	DEBUG=1 $(BIN)/python manage.py createsuperuser
 
+## Static checks, including ruff's bandit-derived security rules (S).
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

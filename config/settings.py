@@ -43,7 +43,7 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not ALLOWED_HOSTS and not DEBUG:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts this app serves (comma-separated).")
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts the app serves, comma-separated.")
 # How many reverse proxies sit in front of the app: only then is X-Forwarded-For trusted.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -191,7 +191,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # config/api.py: strict limit/offset (maximum 500), one error shape, throttles read per request.
     "DEFAULT_PAGINATION_CLASS": "config.api.LimitOffsetPagination",

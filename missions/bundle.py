@@ -674,7 +674,8 @@ def export_rows(file: str, only=None):
             yield {
                 "acronym": a.mission.acronym, "person": a.person.name, "title": a.title,
                 "gender": a.person.gender, "start_date": a.start, "end_date": a.end,
-                "end_unknown": _yes(a.end_unknown), "source": a.source, "confidence": a.confidence, "notes": a.notes,
+                "end_unknown": _yes(a.end_unknown), "source": a.source,
+                "confidence": a.confidence, "notes": a.notes,
             }
     elif file == "partnerships.csv":
         partnerships = Partnership.objects.select_related("mission", "organization")
