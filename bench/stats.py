@@ -98,6 +98,11 @@ def build(missions: int, assignments: int, seed: int, people: int = 8000) -> Non
                 finish = bounds[index + 1] - timedelta(days=1) if index + 1 < len(bounds) else (
                     mission.end_date)
                 mandates.append(Mandate(mission=mission, start_date=begin, end_date=finish))
+        # Some records are partial (their own generator, so the rest of the world is unchanged).
+        partial = random.Random(seed + 1)
+        for mandate in mandates:
+            if partial.random() < 0.08:
+                mandate.completeness = "partial"
         mandates = Mandate.objects.bulk_create(mandates, batch_size=5000)
         through = Mandate.mandate_areas.through
         base, extra = divmod(assignments, len(mandates))
@@ -147,8 +152,9 @@ class PythonLoop:
                 "mandate_id", "mandatearea_id"):
             areas_of[mandate_id].add(area_slugs[area_id])
         self.mandates = defaultdict(list)
-        for row in Mandate.objects.values("pk", "mission_id", "start_date", "end_date",
-                                          "end_unknown"):
+        # Only complete records say which areas a mission held: a partial one leaves it unknown.
+        for row in Mandate.objects.filter(completeness="complete").values(
+                "pk", "mission_id", "start_date", "end_date", "end_unknown"):
             row["areas"] = areas_of[row["pk"]]
             self.mandates[row["mission_id"]].append(row)
         genders = dict(Person.objects.values_list("pk", "gender"))

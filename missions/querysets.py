@@ -5,6 +5,8 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
+from mandates.choices import MandateCompleteness
+
 __all__ = ["MissionQuerySet", "PeriodQuerySet"]
 
 
@@ -78,6 +80,10 @@ class MissionQuerySet(PeriodQuerySet):
         return self.filter(pk__in=ids)
 
     def with_mandate_recorded(self, on: date):
-        """Return missions with a recorded mandate in force on `on`."""
-        ids = self.model.objects.filter(_active_on_q(on, prefix="mandates__")).values("pk")
+        """Return missions with a complete mandate record in force on `on`."""
+        # A partial record lists only attested areas: its mission's areas are unknown, not few.
+        condition = _active_on_q(on, prefix="mandates__") & Q(
+            mandates__completeness=MandateCompleteness.COMPLETE
+        )
+        ids = self.model.objects.filter(condition).values("pk")
         return self.filter(pk__in=ids)

@@ -22,6 +22,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Count, Min
 
+from mandates.choices import MandateCompleteness
 from mandates.models import Mandate, MandateArea
 from missions.models import Appointment, Cluster, Mission, Person, Region
 
@@ -46,7 +47,7 @@ __all__ = [
 SPM = "special_political_mission"
 # Part of every fingerprint: bump it when a change here alters results, so that stored
 # snapshots count as out of date.
-VERSION = 2
+VERSION = 3
 DAYS_PER_YEAR = 365.25
 
 
@@ -331,6 +332,9 @@ def _missions_cte(statement, windows, population, split) -> str:
 def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=False) -> None:
     """Add the mandate ranges: `recorded_*` per mission, `held_*` per (mission, area id).
 
+    Only complete mandate records count: a partial one leaves its mission's areas unknown
+    (DOMAIN.md), so the mission is left out of the mean and the shares while it is in force.
+
     Mandates of one mission rarely share a reference day; only missions where two do
     (`overlapping`) need their area ranges merged, the others' are counted as they are.
     With `any_of`, a mandate holding any of the areas gives one range (area 0).
@@ -342,8 +346,8 @@ def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=
         f" {_greatest('x.first_year', first)} AS first_year,"
         f" {_least('x.last_year', last)} AS last_year"
         f" FROM missions x JOIN {_table(Mandate)} d ON d.mission_id = x.mission_id"
-        f" WHERE d.end_unknown = %s) y WHERE first_year <= last_year",
-        [False],
+        f" WHERE d.end_unknown = %s AND d.completeness = %s) y WHERE first_year <= last_year",
+        [False, MandateCompleteness.COMPLETE.value],
     )
     statement.cte(
         "overlapping",
@@ -506,8 +510,8 @@ def mean_mandate_areas(
 ) -> list[dict]:
     """Return per year (and group) {year, group, active, recorded, areas}.
 
-    `active`: missions active; `recorded`: those with a mandate in force recorded (the `n` of
-    the mean); `areas`: the sum over them of the distinct areas their mandates in force hold.
+    `active`: missions active; `recorded`: those with a complete mandate record in force (the
+    `n` of the mean); `areas`: the sum over them of the distinct areas those mandates hold.
     """
     if not windows:
         return []
@@ -541,8 +545,8 @@ def mandate_area_share(
 ) -> list[dict]:
     """Return per year (and group, and area) {year, group, area, recorded, holding}.
 
-    Rows with `area` None carry `recorded`, the missions with a mandate in force recorded (the
-    `n` of every share). The others carry `holding`, those among them whose mandate in force
+    Rows with `area` None carry `recorded`, the missions with a complete mandate record in force
+    (the `n` of every share). The others carry `holding`, those among them whose mandate in force
     holds the area. With `any_of`, the `areas` count as one (area "*": holding any of them).
     """
     if not windows:

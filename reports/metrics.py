@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from django.utils import timezone
+
 from mandates.models import MandateArea
 from missions.choices import MandatingBody, MissionCategory
 from missions.models import Cluster, Region
@@ -25,6 +27,7 @@ __all__ = [
     "ParameterError",
     "Params",
     "compute",
+    "parse_categories",
     "parse_params",
 ]
 
@@ -231,15 +234,15 @@ METRICS: dict[str, Metric] = {
         Metric(
             "mean_mandate_areas",
             "Mean number of mandate areas",
-            "Mean number of mandate areas of the active missions whose mandate in force is "
-            "recorded (n); `active` counts all active missions.",
+            "Mean number of mandate areas of the active missions whose mandate in force is a "
+            "complete record (n); `active` counts all active missions.",
             _mean_mandate_areas,
         ),
         Metric(
             "mandate_area_share",
             "Share of missions holding a mandate area",
-            "Per mandate area, the fraction of the active missions with a recorded mandate (n) "
-            "whose mandate in force holds it. mandate_area=a,b: holding a or b.",
+            "Per mandate area, the fraction of the active missions with a complete mandate "
+            "record in force (n) whose mandate holds it. mandate_area=a,b: holding a or b.",
             _mandate_area_share,
         ),
         Metric(
@@ -279,7 +282,7 @@ def _year(raw: Mapping, name: str) -> int | None:
         year = int(str(value))
     except ValueError:
         raise ParameterError(name, "must be a year, like 2013.") from None
-    last = date.today().year
+    last = timezone.localdate().year
     if not FIRST_YEAR <= year <= last:
         raise ParameterError(name, f"must be a year between {FIRST_YEAR} and {last}.")
     return year
@@ -291,6 +294,15 @@ def _known(name: str, values: tuple[str, ...], allowed) -> None:
         raise ParameterError(
             name, f"unknown value {unknown[0]!r}; one of: {', '.join(sorted(allowed))}."
         )
+
+
+def parse_categories(raw: Mapping) -> tuple[str, ...] | None:
+    """Return the mission categories of `raw["category"]`: SPMs by default, None for "all"."""
+    categories = _list(raw, "category")
+    if categories == ("all",):
+        return None
+    _known("category", categories, [*MissionCategory.values, "all"])
+    return categories or (agg.SPM,)
 
 
 def parse_params(metric: str, raw: Mapping) -> Params:
@@ -311,12 +323,7 @@ def parse_params(metric: str, raw: Mapping) -> Params:
             reference = (month, day)
         except ValueError:
             raise ParameterError("reference", "must be MM-DD (like 07-01) or 'any'.") from None
-    categories = _list(raw, "category")
-    if categories == ("all",):
-        category_filter = None
-    else:
-        _known("category", categories, [*MissionCategory.values, "all"])
-        category_filter = categories or (agg.SPM,)
+    category_filter = parse_categories(raw)
     clusters = _list(raw, "cluster")
     if clusters:
         _known("cluster", clusters, Cluster.objects.values_list("slug", flat=True))
@@ -352,7 +359,7 @@ def parse_params(metric: str, raw: Mapping) -> Params:
 def compute(metric: str, params: Params, *, source=agg) -> tuple[list[dict], int]:
     """Return (results for every year from FIRST_YEAR to this year, the first year in the data)."""
     first_data_year = source.first_year(params.population)
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     windows = agg.year_windows(FIRST_YEAR, this_year, params.reference)
     results = METRICS[metric].compute(windows, replace(params, start=None, end=None), source)
     return results, (first_data_year or this_year)

@@ -6,6 +6,8 @@ import json
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import StatisticSnapshotQuerySet
+
 __all__ = ["RefreshSchedule", "StatisticSnapshot"]
 
 
@@ -32,6 +34,14 @@ class StatisticSnapshot(models.Model):
         _("stale"), default=True, help_text=_("Registry data changed since it was computed.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_read_at = models.DateTimeField(
+        _("last read at"),
+        null=True,
+        blank=True,
+        help_text=_("When it was last served (to the hour); never read if empty."),
+    )
+
+    objects = StatisticSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["metric", "key"]

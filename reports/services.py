@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ __all__ = [
     "Statistic",
     "statistics_get",
     "statistics_mark_stale",
+    "statistics_prune",
     "statistics_refresh",
     "statistics_refresh_all",
     "statistics_schedule_refresh",
@@ -41,6 +42,12 @@ DEFAULT_SERIES: list[tuple[str, dict]] = [
 ]
 # A refresh enqueued and not started within this time is presumed lost (worker gone).
 PENDING_EXPIRY = timedelta(minutes=15)
+# Any parameter set asked for is stored (a missing snapshot is computed on read), so storage is
+# bounded by reads: last_read_at moves at most once an hour per snapshot; refreshes recompute
+# only the default series and snapshots read lately; the nightly run deletes long-unread ones.
+READ_MARK_INTERVAL = timedelta(hours=1)
+REFRESH_READ_WITHIN = timedelta(days=7)
+PRUNE_UNREAD_AFTER = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,12 @@ def statistics_get(*, metric: str, params: Mapping | Params) -> Statistic:
     # Without a broker no worker will come: refresh a stale snapshot on read instead.
     if snapshot is None or snapshot.computed_at is None or (snapshot.stale and _eager()):
         snapshot = statistics_refresh(metric=metric, params=parsed)
-    start = parsed.start or snapshot.first_year or date.today().year
-    end = parsed.end or date.today().year
+    now = timezone.now()
+    if snapshot.last_read_at is None or snapshot.last_read_at < now - READ_MARK_INTERVAL:
+        StatisticSnapshot.objects.filter(pk=snapshot.pk).update(last_read_at=now)
+    this_year = timezone.localdate().year
+    start = parsed.start or snapshot.first_year or this_year
+    end = parsed.end or this_year
     results = [row for row in snapshot.results if start <= row["year"] <= end]
     return Statistic(
         metric=metric,
@@ -142,30 +153,46 @@ def statistics_refresh(
     return snapshot
 
 
-def statistics_refresh_all(*, force: bool = False) -> dict[str, int]:
-    """Refresh every stored snapshot and the default series; return how many were looked at.
-
-    The number of queries depends on the number of snapshots, never on the number of missions.
-    """
-    now = timezone.now()
-    RefreshSchedule.objects.filter(pk=1).update(pending_since=None, last_started_at=now)
-    fingerprint = data_fingerprint()
-    wanted = {}
+def _default_series() -> dict[str, tuple[str, Params]]:
+    """Return the default series by snapshot key: {key: (metric, parsed parameters)}."""
+    series = {}
     for metric, raw in DEFAULT_SERIES:
         try:
             parsed = parse_params(metric, raw)
         except ParameterError:  # e.g. a default area missing from this registry
             continue
-        wanted[StatisticSnapshot.key_for(metric, parsed.identity())] = (metric, parsed)
-    for snapshot in StatisticSnapshot.objects.order_by("pk").only("key", "metric", "params"):
-        if snapshot.key in wanted:
-            continue
+        series[StatisticSnapshot.key_for(metric, parsed.identity())] = (metric, parsed)
+    return series
+
+
+def statistics_refresh_all(*, force: bool = False, prune: bool = False) -> dict[str, int]:
+    """Refresh the default series and the snapshots read lately; return how many were looked at.
+
+    Other snapshots are not recomputed: those out of date are marked stale, so a later read
+    recomputes them (no broker) or serves them flagged stale until the next refresh picks
+    them up as read lately. With `prune`, first delete the snapshots that are not default
+    series and were not read for PRUNE_UNREAD_AFTER. The number of queries depends on the
+    number of snapshots, never on the number of missions.
+    """
+    now = timezone.now()
+    RefreshSchedule.objects.filter(pk=1).update(pending_since=None, last_started_at=now)
+    fingerprint = data_fingerprint()
+    wanted = _default_series()
+    deleted = statistics_prune(keep=list(wanted), now=now) if prune else 0
+    recent = StatisticSnapshot.objects.read_since(now - REFRESH_READ_WITHIN).exclude(
+        key__in=list(wanted)
+    )
+    for snapshot in recent.order_by("pk").only("key", "metric", "params"):
         try:
             wanted[snapshot.key] = (snapshot.metric, parse_params(snapshot.metric, snapshot.params))
         except ParameterError as error:
             # Its parameters no longer make sense (a vocabulary entry was removed).
             logger.info("dropping statistics snapshot %s: %s", snapshot.pk, error)
             snapshot.delete()
+    # Left as they are, but never served as current when the data changed.
+    StatisticSnapshot.objects.filter(stale=False).exclude(key__in=list(wanted)).exclude(
+        fingerprint=fingerprint
+    ).update(stale=True)
     refreshed = 0
     for metric, parsed in wanted.values():
         snapshot = statistics_refresh(
@@ -173,7 +200,18 @@ def statistics_refresh_all(*, force: bool = False) -> dict[str, int]:
         )
         refreshed += snapshot.computed_at >= now
     RefreshSchedule.objects.filter(pk=1).update(last_finished_at=timezone.now())
-    return {"snapshots": len(wanted), "computed": refreshed}
+    return {"snapshots": len(wanted), "computed": refreshed, "deleted": deleted}
+
+
+def statistics_prune(*, keep: Iterable[str] | None = None, now: datetime | None = None) -> int:
+    """Delete snapshots not read for PRUNE_UNREAD_AFTER, except the default series; return how many.
+
+    `keep`: the keys never deleted (default: the default series').
+    """
+    keep = list(_default_series()) if keep is None else list(keep)
+    cutoff = (now or timezone.now()) - PRUNE_UNREAD_AFTER
+    deleted, _ = StatisticSnapshot.objects.unread_since(cutoff).exclude(key__in=keep).delete()
+    return deleted
 
 
 def statistics_mark_stale() -> int:

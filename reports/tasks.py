@@ -18,10 +18,12 @@ __all__ = ["refresh_statistics_task"]
 )
 def refresh_statistics_task(self, metric: str | None = None, params: dict | None = None,
                             force: bool = False) -> dict:
-    """Refresh one snapshot (metric and params), or every snapshot; retried on database errors."""
+    """Refresh one snapshot (metric and params), or all kept ones; retried on database errors."""
     from .services import statistics_refresh, statistics_refresh_all
 
     if metric is None:
-        return statistics_refresh_all(force=force)
+        # The forced run is the nightly one (CELERY_BEAT_SCHEDULE): it also deletes the
+        # snapshots nobody read for a month.
+        return statistics_refresh_all(force=force, prune=force)
     snapshot = statistics_refresh(metric=metric, params=params or {}, force=force)
     return {"snapshots": 1, "id": snapshot.pk, "computed_at": snapshot.computed_at.isoformat()}

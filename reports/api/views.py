@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
@@ -12,10 +13,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.api import CSVRenderer, QueryParameterError
-from missions.choices import MissionCategory
 
 from ..aggregations import landscape
-from ..metrics import METRICS, ParameterError
+from ..metrics import METRICS, ParameterError, parse_categories
 from ..services import statistics_get
 
 __all__ = ["LandscapeView", "StatisticDetailView", "StatisticListView"]
@@ -100,21 +100,13 @@ class LandscapeView(_StatisticsView):
                 raise QueryParameterError({name: ["Unknown parameter; accepted: as_of, category."]})
         raw_day = request.query_params.get("as_of") or ""
         try:
-            as_of = date.fromisoformat(raw_day) if raw_day else date.today()
+            as_of = date.fromisoformat(raw_day) if raw_day else timezone.localdate()
         except ValueError:
             raise QueryParameterError({"as_of": ["Enter a date as YYYY-MM-DD."]}) from None
-        spm = MissionCategory.SPECIAL_POLITICAL_MISSION
-        raw_category = request.query_params.get("category") or spm
-        categories = sorted({c.strip() for c in raw_category.split(",") if c.strip()})
-        if categories == ["all"]:
-            categories = None
-        else:
-            unknown = sorted(set(categories) - set(MissionCategory.values))
-            if unknown:
-                raise QueryParameterError(
-                    {"category": [f"Unknown category {unknown[0]!r}; one of: "
-                                  f"{', '.join(MissionCategory.values)}, all."]}
-                )
+        try:
+            categories = parse_categories(request.query_params)
+        except ParameterError as error:
+            raise QueryParameterError({error.param: [error.message]}) from None
         answer = landscape(as_of, category=categories)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             rows = [

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from mandates.choices import MandateCompleteness
 from missions.models import Mission
 from tests.factories import MandateAreaFactory, MandateFactory, MissionFactory, cluster
 
@@ -69,3 +70,16 @@ def test_with_mandate_area_on_a_day_reads_the_mandate_in_force():
     assert not with_area("human-rights", on=date(2004, 12, 31)).exists()
     assert with_area("human-rights", on=date(2005, 1, 1)).get() == mission
     assert with_area("human-rights").get() == mission
+
+
+def test_with_mandate_recorded_needs_a_complete_mandate_in_force():
+    human_rights = MandateAreaFactory(slug="human-rights")
+    mission = MissionFactory(acronym="M", start_date=date(2000, 1, 1))
+    MandateFactory(mission=mission, start_date=date(2000, 1, 1), end_date=date(2004, 12, 31),
+                   mandate_areas=[human_rights], completeness=MandateCompleteness.PARTIAL)
+    MandateFactory(mission=mission, start_date=date(2005, 1, 1))
+    recorded = Mission.objects.with_mandate_recorded
+    assert not recorded(date(2004, 12, 31)).exists()
+    assert recorded(date(2005, 1, 1)).get() == mission
+    # A partial record still attests the areas the mission held.
+    assert Mission.objects.with_mandate_area("human-rights", on=date(2004, 12, 31)).get() == mission

@@ -19,7 +19,9 @@ B P3 (gender not stated) 2001-01-01.., F P1 2002-06-30..
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
+from mandates.choices import MandateCompleteness
 from mandates.models import AreaAttestation
 from reports.services import statistics_get
 from tests.factories import (
@@ -199,8 +201,8 @@ def test_women_heads_share_counts_people_whose_gender_is_stated(world):
 )
 def test_an_empty_registry_gives_zero_counts_and_unknown_means(db, metric, empty):
     statistic = statistics_get(metric=metric, params={})
-    assert statistic.results == [{"year": date.today().year, **empty}]
-    assert statistic.parameters["start"] == statistic.parameters["end"] == date.today().year
+    assert statistic.results == [{"year": timezone.localdate().year, **empty}]
+    assert statistic.parameters["start"] == statistic.parameters["end"] == timezone.localdate().year
 
 
 def test_mandate_area_share_on_an_empty_registry_has_no_series(db):
@@ -238,3 +240,28 @@ def test_a_woman_heading_two_missions_at_once_is_one_head(db):
         metric="women_heads_share", params={"start": "2000", "end": "2000", "reference": "any"}
     )
     assert [(r["value"], r["n"], r["heads"]) for r in any_time.results] == [(0.5, 2, 2)]
+
+
+def test_a_partial_mandate_does_not_make_a_mission_recorded(db):
+    hr = MandateAreaFactory(slug="human-rights")
+    MandateFactory(mission=mission("COMPLETE", date(2000, 1, 1)), mandate_areas=[hr])
+    MandateFactory(mission=mission("PARTIAL", date(2000, 1, 1)),
+                   completeness=MandateCompleteness.PARTIAL)
+    params = {"start": "2000", "end": "2000"}
+    mean = statistics_get(metric="mean_mandate_areas", params=params).results
+    assert [(r["value"], r["n"], r["active"]) for r in mean] == [(1.0, 1, 2)]
+    share = statistics_get(
+        metric="mandate_area_share", params={**params, "mandate_area": "human-rights"}
+    ).results
+    assert [(r["value"], r["missions"], r["n"]) for r in share] == [(1.0, 1, 1)]
+
+
+def test_a_partial_mandate_replaced_by_a_complete_one_counts_from_the_complete_one(db):
+    hr = MandateAreaFactory(slug="human-rights")
+    ssr = MandateAreaFactory(slug="security-sector-reform")
+    both = mission("BOTH", date(2000, 1, 1))
+    MandateFactory(mission=both, start_date=date(2000, 1, 1), end_date=date(2000, 12, 31),
+                   mandate_areas=[hr], completeness=MandateCompleteness.PARTIAL)
+    MandateFactory(mission=both, start_date=date(2001, 1, 1), mandate_areas=[hr, ssr])
+    rows = statistics_get(metric="mean_mandate_areas", params={"start": "2000", "end": "2001"})
+    assert [(r["value"], r["n"]) for r in rows.results] == [(None, 0), (2.0, 1)]

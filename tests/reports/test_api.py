@@ -2,9 +2,11 @@
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from reports.models import StatisticSnapshot
 from tests.factories import MandateAreaFactory, MandateFactory, MissionFactory, cluster
@@ -52,7 +54,7 @@ def test_a_series_is_computed_stored_and_served(api_client, world):
 
 def test_the_default_range_runs_from_the_first_year_in_the_data_to_this_year(api_client, world):
     results = api_client.get("/api/v1/stats/active_missions/").json()["results"]
-    assert (results[0]["year"], results[-1]["year"]) == (1995, date.today().year)
+    assert (results[0]["year"], results[-1]["year"]) == (1995, timezone.localdate().year)
 
 
 def test_category_widens_and_split_groups(api_client, world):
@@ -159,3 +161,26 @@ def test_an_unknown_metric_of_any_spelling_is_a_json_404(api_client):
     response = api_client.get("/api/v1/stats/no such metric!/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_the_landscape_and_the_series_refuse_a_category_alike(api_client):
+    series = api_client.get("/api/v1/stats/active_missions/?category=ufo").json()
+    landscape = api_client.get("/api/v1/landscape/?category=ufo").json()
+    assert landscape["errors"] == series["errors"]
+    assert api_client.get("/api/v1/landscape/?category= all ").status_code == 200
+
+
+def test_today_follows_the_time_zone_setting(api_client, world, settings):
+    # 05:00 UTC on 1 January 2031 is still 31 December 2030 in Los Angeles.
+    settings.TIME_ZONE = "America/Los_Angeles"
+    moment = datetime(2031, 1, 1, 5, 0, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        assert api_client.get("/api/v1/landscape/").json()["as_of"] == "2030-12-31"
+        answer = api_client.get("/api/v1/stats/active_missions/").json()
+        assert answer["parameters"]["end"] == answer["results"][-1]["year"] == 2030
+        assert api_client.get("/api/v1/stats/active_missions/?end=2031").status_code == 400
+
+
+def test_serving_a_series_records_the_read(api_client, world):
+    api_client.get("/api/v1/stats/closed/?region=africa")
+    assert StatisticSnapshot.objects.get(metric="closed").last_read_at is not None

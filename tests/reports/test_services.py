@@ -3,15 +3,17 @@
 import socket
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, transaction
+from django.utils import timezone
 
 from mandates.models import Mandate
 from missions.models import Mission
+from reports.metrics import parse_params
 from reports.models import RefreshSchedule, StatisticSnapshot
 from reports.services import (
     statistics_get,
@@ -173,7 +175,7 @@ def test_refresh_query_count_does_not_grow_with_the_number_of_missions(db):
 def test_the_task_retries_database_errors_then_succeeds(db):
     calls = []
 
-    def flaky(*, force):
+    def flaky(*, force, prune):
         calls.append(force)
         if len(calls) < 3:
             raise OperationalError("database restarting")
@@ -216,6 +218,15 @@ def test_the_command_refreshes_the_default_series(db, capsys):
     assert "recomputed" in capsys.readouterr().out
     assert StatisticSnapshot.objects.filter(metric="active_missions", stale=False).exists()
     assert StatisticSnapshot.objects.filter(stale=True).count() == 0
+
+
+def test_the_command_prunes_when_asked(db, capsys):
+    unread = read_ago("closed", {"split": "region"}, days=31)
+    call_command("refresh_statistics")
+    assert StatisticSnapshot.objects.filter(key=unread).exists()
+    call_command("refresh_statistics", "--prune")
+    assert "1 deleted" in capsys.readouterr().out
+    assert not StatisticSnapshot.objects.filter(key=unread).exists()
 
 
 @pytest.mark.postgres
@@ -270,3 +281,92 @@ def test_the_task_refreshes_one_snapshot_when_named(db):
     assert (snapshot.metric, snapshot.params["cluster"], snapshot.stale) == (
         "closed", "field_mission", False,
     )
+
+
+# -- bounded snapshot storage: last_read_at, refresh of recent reads, nightly pruning -------------
+
+
+def read_ago(metric, params, **delta):
+    """Serve `metric` for `params`, then pretend it was last read `delta` ago."""
+    statistics_get(metric=metric, params=params)
+    key = StatisticSnapshot.key_for(metric, parse_params(metric, params).identity())
+    StatisticSnapshot.objects.filter(key=key).update(
+        last_read_at=timezone.now() - timedelta(**delta)
+    )
+    return key
+
+
+def test_serving_a_snapshot_records_when_it_was_read(db, django_assert_num_queries):
+    MissionFactory(start_date=date(2000, 1, 1))
+    statistics_get(metric="active_missions", params=PARAMS)
+    first = StatisticSnapshot.objects.get().last_read_at
+    assert first is not None
+    # Read again within the hour: nothing written.
+    with django_assert_num_queries(1):
+        statistics_get(metric="active_missions", params=PARAMS)
+    assert StatisticSnapshot.objects.get().last_read_at == first
+    # Read again after an hour: one UPDATE moves it.
+    StatisticSnapshot.objects.update(last_read_at=first - timedelta(hours=2))
+    with django_assert_num_queries(2):
+        statistics_get(metric="active_missions", params=PARAMS)
+    assert StatisticSnapshot.objects.get().last_read_at > first - timedelta(minutes=1)
+
+
+def test_refresh_all_recomputes_defaults_and_recent_reads_only(db):
+    MissionFactory(start_date=date(2000, 1, 1))
+    recent = read_ago("active_missions", {"region": "global"}, days=6)
+    old = read_ago("active_missions", {"split": "region"}, days=8)
+    statistics_refresh_all()
+    with_defaults = StatisticSnapshot.objects.count()
+    before = dict(StatisticSnapshot.objects.values_list("key", "computed_at"))
+    outcome = statistics_refresh_all(force=True)
+    after = dict(StatisticSnapshot.objects.values_list("key", "computed_at"))
+    recomputed = {key for key in after if after[key] != before[key]}
+    assert recent in recomputed and old not in recomputed
+    assert recomputed == set(after) - {old}
+    assert outcome["snapshots"] == with_defaults - 1
+
+
+def test_refresh_all_marks_an_unrefreshed_out_of_date_snapshot_stale(db):
+    MissionFactory(start_date=date(2000, 1, 1))
+    old = read_ago("active_missions", {"split": "region"}, days=8)
+    # A change no signal saw (a raw import): only the fingerprint tells.
+    Mission.objects.bulk_create([MissionFactory.build(acronym="RAW", start_date=date(2000, 1, 1))])
+    statistics_refresh_all()
+    assert StatisticSnapshot.objects.get(key=old).stale is True
+    # Read again, it is recomputed (eager) and counted among the recent reads from now on.
+    results = statistics_get(metric="active_missions", params={"split": "region", **PARAMS})
+    assert sum(row["value"] for row in results.results if row["year"] == 2000) == 2
+
+
+def test_nightly_refresh_deletes_snapshots_not_read_for_30_days_but_keeps_defaults(db):
+    MissionFactory(start_date=date(2000, 1, 1))
+    kept = read_ago("active_missions", {"region": "global"}, days=29)
+    dropped = read_ago("active_missions", {"split": "region"}, days=31)
+    default = read_ago("active_missions", {}, days=400)
+    never_read = statistics_refresh(metric="closed", params={"split": "region"}).key
+    StatisticSnapshot.objects.filter(key=never_read).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    statistics_refresh_all()  # the catch-up refresh deletes nothing
+    assert StatisticSnapshot.objects.filter(key__in=[dropped, never_read]).count() == 2
+    outcome = refresh_statistics_task.delay(force=True).get()  # what beat runs every night
+    keys = set(StatisticSnapshot.objects.values_list("key", flat=True))
+    assert {kept, default} <= keys
+    assert not {dropped, never_read} & keys
+    assert outcome["deleted"] == 2
+
+
+def test_many_parameter_sets_read_once_stop_being_refreshed_then_go(db):
+    MissionFactory(start_date=date(2000, 1, 1))
+    statistics_refresh_all()
+    defaults = StatisticSnapshot.objects.count()
+    for year in range(1990, 2010):  # a scraper cycling parameters
+        read_ago("active_missions", {"start": str(year), "region": "global",
+                                     "reference": f"03-{year - 1980:02d}"}, days=10)
+    assert statistics_refresh_all()["snapshots"] == defaults
+    StatisticSnapshot.objects.exclude(last_read_at=None).update(
+        last_read_at=timezone.now() - timedelta(days=31)
+    )
+    statistics_refresh_all(force=True, prune=True)
+    assert StatisticSnapshot.objects.count() == defaults

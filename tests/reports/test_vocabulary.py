@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from mandates.choices import MandateCompleteness
 from missions.models import Mission
 from reports.services import statistics_get
 from tests.factories import MandateAreaFactory, MandateFactory, MissionFactory, cluster
@@ -49,6 +50,10 @@ def random_world(db):
                 chosen = [a for a in areas if rng.random() < 0.5]
                 MandateFactory(mission=built, start_date=first, end_date=last,
                                mandate_areas=chosen)
+    # A partial record: its areas are attested, but the mission's mandate is not recorded.
+    partial = MissionFactory(acronym="PARTIAL", start_date=date(1995, 1, 1))
+    MandateFactory(mission=partial, mandate_areas=areas[:2],
+                   completeness=MandateCompleteness.PARTIAL)
 
 
 def series(metric, **params):

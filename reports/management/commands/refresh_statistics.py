@@ -14,8 +14,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Recompute even snapshots that are current."
         )
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="First delete non-default snapshots nobody read for 30 days (as nightly).",
+        )
 
-    def handle(self, *args, metric=None, force=False, **options):
+    def handle(self, *args, metric=None, force=False, prune=False, **options):
         if metric:
             try:
                 snapshot = statistics_refresh(metric=metric, params={}, force=force)
@@ -23,7 +28,8 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             self.stdout.write(f"{metric}: computed at {snapshot.computed_at:%Y-%m-%d %H:%M:%S}")
             return
-        outcome = statistics_refresh_all(force=force)
+        outcome = statistics_refresh_all(force=force, prune=prune)
         self.stdout.write(
-            f"{outcome['snapshots']} snapshot(s), {outcome['computed']} recomputed."
+            f"{outcome['snapshots']} snapshot(s), {outcome['computed']} recomputed, "
+            f"{outcome['deleted']} deleted."
         )
