@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from mandates.choices import MandateCompleteness
 from mandates.models import AreaAttestation, Mandate, MandateArea, MandatedTask
@@ -593,6 +594,8 @@ def _import(directory: Path | None, sources: dict | None, *, dry_run: bool) -> I
 
 
 # -- export -----------------------------------------------------------------------------------
+# Rows are written in the order they were created, so that importing the bundle into an empty
+# registry creates them in the same order again: a restore keeps every id, and API clients' links.
 
 
 def _yes(value: bool) -> str:
@@ -606,13 +609,15 @@ def export_rows(file: str, only=None):
         return queryset if only is None else queryset.filter(pk__in=only.values("pk"))
 
     if file == "mandate_areas.csv":
-        for area in MandateArea.objects.prefetch_related("tasks").order_by("slug"):
+        for area in MandateArea.objects.prefetch_related(
+            Prefetch("tasks", queryset=MandatedTask.objects.order_by("pk"))
+        ).order_by("pk"):
             yield {
                 "slug": area.slug, "name": area.name, "description": area.description,
                 "example_tasks": ";".join(t.name for t in area.tasks.all()), "source": area.source,
             }
     elif file == "documents.csv":
-        for doc in Document.objects.order_by("symbol"):
+        for doc in Document.objects.order_by("pk"):
             yield {
                 "symbol": doc.symbol, "kind": doc.kind, "body": doc.body,
                 "date": format_partial_date(doc.date, doc.date_precision), "title": doc.title,
@@ -622,7 +627,7 @@ def export_rows(file: str, only=None):
             "cluster", "region", "founding_document", "envoy__joint_with",
             "sanctions_panel__regime_document",
         ).prefetch_related("host_countries")
-        for m in missions.order_by("acronym"):
+        for m in missions.order_by("pk"):
             envoy = getattr(m, "envoy", None)
             panel = getattr(m, "sanctions_panel", None)
             yield {
@@ -648,7 +653,7 @@ def export_rows(file: str, only=None):
         transitions = narrow(Transition.objects).select_related(
             "predecessor", "successor", "country", "document"
         )
-        for t in transitions.order_by("predecessor__acronym", "successor__acronym"):
+        for t in transitions.order_by("pk"):
             yield {
                 "from_acronym": t.predecessor.acronym, "to_acronym": t.successor.acronym,
                 "date": t.when, "kind": t.kind, "country": t.country.iso3 if t.country else "",
@@ -659,7 +664,7 @@ def export_rows(file: str, only=None):
         mandates = narrow(Mandate.objects).select_related("mission", "document").prefetch_related(
             "mandate_areas", "tasks"
         )
-        for m in mandates.order_by("mission__acronym", "start_date"):
+        for m in mandates.order_by("pk"):
             yield {
                 "acronym": m.mission.acronym, "document": m.document.symbol if m.document else "",
                 "in_force_from": m.start, "in_force_until": m.end,
@@ -670,7 +675,7 @@ def export_rows(file: str, only=None):
             }
     elif file == "appointments.csv":
         appointments = narrow(Appointment.objects).select_related("mission", "person")
-        for a in appointments.order_by("mission__acronym", "start_date", "person__name"):
+        for a in appointments.order_by("pk"):
             yield {
                 "acronym": a.mission.acronym, "person": a.person.name, "title": a.title,
                 "gender": a.person.gender, "start_date": a.start, "end_date": a.end,
@@ -679,7 +684,7 @@ def export_rows(file: str, only=None):
             }
     elif file == "partnerships.csv":
         partnerships = Partnership.objects.select_related("mission", "organization")
-        for p in partnerships.order_by("mission__acronym", "organization__acronym", "start_date"):
+        for p in partnerships.order_by("pk"):
             yield {
                 "acronym": p.mission.acronym, "organization": p.organization.acronym,
                 "organization_name": p.organization.name, "kind": p.kind,
@@ -688,7 +693,7 @@ def export_rows(file: str, only=None):
             }
     elif file == "mission_mandate_areas.csv":
         attestations = AreaAttestation.objects.select_related("mission", "mandate_area")
-        for a in attestations.order_by("mission__acronym", "mandate_area__slug", "from_year"):
+        for a in attestations.order_by("pk"):
             yield {
                 "acronym": a.mission.acronym, "mandate_area_slug": a.mandate_area.slug,
                 "from_year": a.from_year or "", "to_year": a.to_year or "", "source": a.source,
