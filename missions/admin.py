@@ -44,7 +44,7 @@ from .models import (
     Transition,
 )
 from .resources import FORMATS, UploadError, export_response, import_preview, read_upload
-from .services import document_get_or_create, mission_close
+from .services import MISSION_CLOSE_PERMISSIONS, document_get_or_create, mission_close
 
 # -- partial dates ------------------------------------------------------------------------------
 
@@ -623,8 +623,11 @@ class MissionAdmin(BundleFilesMixin, PeriodColumnsMixin, RegistryAdmin):
             return [i for i in self.inlines if i not in profile.values() or i is wanted]
         return self.inlines
 
+    def has_close_permission(self, request) -> bool:
+        return request.user.has_perms(MISSION_CLOSE_PERMISSIONS)
+
     @admin.action(description=_("Close selected missions (asks the end and the successor)"),
-                  permissions=["change"])
+                  permissions=["close"])
     def close_missions(self, request, queryset):
         form = MissionCloseForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():

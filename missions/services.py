@@ -10,7 +10,23 @@ from .choices import DatePrecision, TransitionKind
 from .dates import widen
 from .models import Document, Mission, Transition, guess_document
 
-__all__ = ["document_get_or_create", "mission_close", "transition_default_date"]
+__all__ = [
+    "MISSION_CLOSE_PERMISSIONS",
+    "document_get_or_create",
+    "mission_close",
+    "transition_default_date",
+]
+
+# Closing a mission ends its open mandates, tenures and partnerships and records a transition
+# (and maybe its document): whoever closes one must be allowed each of those writes.
+MISSION_CLOSE_PERMISSIONS = (
+    "missions.change_mission",
+    "missions.add_transition",
+    "missions.add_document",
+    "mandates.change_mandate",
+    "missions.change_appointment",
+    "missions.change_partnership",
+)
 
 
 def transition_default_date(*, end_date: date, end_precision: str) -> tuple[date, str]:

@@ -27,6 +27,7 @@ from config.api import (
 from ..dates import format_partial_date, parse_partial_date
 
 __all__ = [
+    "ClosePermission",
     "BriefRelatedField",
     "ChangePermission",
     "KeyRelatedField",
@@ -187,6 +188,18 @@ class ChangePermission(permissions.DjangoModelPermissions):
         **permissions.DjangoModelPermissions.perms_map,
         "POST": ["%(app_label)s.change_%(model_name)s"],
     }
+
+
+class ClosePermission(ChangePermission):
+    """Closing a mission writes mandates, tenures, partnerships and a transition too."""
+
+    def has_permission(self, request, view) -> bool:
+        from ..services import MISSION_CLOSE_PERMISSIONS
+
+        return super().has_permission(request, view) and (
+            request.method in permissions.SAFE_METHODS
+            or request.user.has_perms(MISSION_CLOSE_PERMISSIONS)
+        )
 
 
 def raise_as_api_errors(exc: DjangoValidationError, renames: dict[str, str]):

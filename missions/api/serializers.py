@@ -316,19 +316,20 @@ class MandateAreaRefSerializer(serializers.Serializer):
 
 class CurrentAreasMixin(serializers.Serializer):
     current_mandate_areas = serializers.SerializerMethodField(
-        help_text="Areas of the mandate in force today (empty when none is recorded)."
+        help_text="Areas of the mandates in force today; null when no mandate in force is "
+        "recorded (unknown), an empty list when the recorded mandate holds none."
     )
 
-    @staticmethod
-    def _current_mandate(mission):
-        today = timezone.localdate()
-        return next((m for m in mission.mandates.all() if m.is_active_on(today)), None)
-
-    @extend_schema_field(MandateAreaRefSerializer(many=True))
+    @extend_schema_field(MandateAreaRefSerializer(many=True, allow_null=True))
     def get_current_mandate_areas(self, mission):
-        mandate = self._current_mandate(mission)
-        areas = mandate.mandate_areas.all() if mandate else []
-        return MandateAreaRefSerializer(areas, many=True, context=self.context).data
+        today = timezone.localdate()
+        in_force = [m for m in mission.mandates.all() if m.is_active_on(today)]
+        if not in_force:
+            return None
+        # On a handover day two mandates are in force: the mission holds what either gives.
+        areas = {area.pk: area for m in in_force for area in m.mandate_areas.all()}
+        ordered = sorted(areas.values(), key=lambda area: (area.name, area.pk))
+        return MandateAreaRefSerializer(ordered, many=True, context=self.context).data
 
 
 class MissionMandateSerializer(PeriodMixin, serializers.ModelSerializer):

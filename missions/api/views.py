@@ -22,7 +22,12 @@ from ..models import (
 )
 from ..services import document_get_or_create, mission_close
 from . import serializers as s
-from .base import ChangePermission, ReadOnlyRegistryViewSet, RegistryViewSet, raise_as_api_errors
+from .base import (
+    ClosePermission,
+    ReadOnlyRegistryViewSet,
+    RegistryViewSet,
+    raise_as_api_errors,
+)
 from .filters import (
     AppointmentFilterSet,
     CountryFilterSet,
@@ -138,7 +143,7 @@ class MissionViewSet(RegistryViewSet):
         ]
 
     @extend_schema(request=s.MissionCloseSerializer, responses=s.MissionDetailSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
+    @action(detail=True, methods=["post"], permission_classes=[ClosePermission])
     def close(self, request, pk=None):
         """End the mission, end what is still open with it, and record its successor."""
         form = s.MissionCloseSerializer(data=request.data, context=self.get_serializer_context())

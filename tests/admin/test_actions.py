@@ -101,3 +101,20 @@ def test_the_reviewer_is_not_offered_the_actions(client, reviewer):
     names = [name for name, _label in actions]
     assert "close_missions" not in names and "renew_last_mandates" not in names
     assert "export_csv" in names
+
+
+def test_close_is_offered_only_to_who_may_make_every_write_it_makes(client, django_user_model,
+                                                                   editor_client):
+    from django.contrib.auth.models import Permission
+
+    MissionFactory()
+    url = "/admin/missions/mission/"
+    assert "close_missions" in editor_client.get(url).content.decode()
+    user = django_user_model.objects.create_user("dora", password="pw-dora-1", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_mission", "change_mission"])
+    )
+    client.force_login(user)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "close_missions" not in page.content.decode()

@@ -84,3 +84,41 @@ def test_closing_without_a_real_end_is_a_400(bob_client, end):
     response = bob_client.post(f"/api/v1/missions/{mission.pk}/close/", {"end": end}, format="json")
     assert response.status_code == 400
     assert "end" in response.json()["errors"]
+
+
+def test_closing_needs_every_permission_the_close_writes_with(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from tests.api.conftest import _client_for
+
+    user = django_user_model.objects.create_user("dora", password="pw-dora-1")
+    user.user_permissions.set(Permission.objects.filter(codename="change_mission"))
+    mission = MissionFactory()
+    url = f"/api/v1/missions/{mission.pk}/close/"
+    response = _client_for(user).post(url, {"end": "2010"}, format="json")
+    assert response.status_code == 403
+    mission.refresh_from_db()
+    assert mission.end_date is None
+
+
+def test_current_mandate_areas_tell_unknown_from_none(alice_client, settings):
+    import time_machine
+
+    rights, elections = MandateAreaFactory(slug="human-rights"), MandateAreaFactory(slug="el")
+    unknown = MissionFactory(acronym="UNKNOWN", start_date=date(2000, 1, 1))
+    empty = MissionFactory(acronym="EMPTY", start_date=date(2000, 1, 1))
+    MandateFactory(mission=empty, start_date=date(2000, 1, 1))
+    handover = MissionFactory(acronym="HANDOVER", start_date=date(2000, 1, 1))
+    MandateFactory(mission=handover, start_date=date(2000, 1, 1), end_date=date(2010, 6, 30),
+                   mandate_areas=[rights])
+    MandateFactory(mission=handover, start_date=date(2010, 6, 30), mandate_areas=[elections])
+
+    def areas(mission):
+        body = alice_client.get(f"/api/v1/missions/{mission.pk}/").json()
+        current = body["current_mandate_areas"]
+        return None if current is None else sorted(a["slug"] for a in current)
+
+    with time_machine.travel(date(2010, 6, 30), tick=False):
+        assert areas(unknown) is None
+        assert areas(empty) == []
+        assert areas(handover) == ["el", "human-rights"]
