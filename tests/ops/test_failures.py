@@ -47,7 +47,7 @@ def _wait_for(url: str, status: int, seconds: float = 30) -> tuple[int, dict, by
 
 @pytest.mark.postgres
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_database_restart_gives_503_then_recovers_without_restarting_the_web_process():
     from django.db import connection
 

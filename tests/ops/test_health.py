@@ -67,7 +67,7 @@ def _free_port() -> int:
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_entrypoint_migrates_and_serves_against_postgres_and_redis(django_db_setup):
     """The Docker start-up path (bin/entrypoint web), run directly on this machine."""
     from django.db import connection
