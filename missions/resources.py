@@ -13,16 +13,17 @@ from pathlib import PurePath
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from .bundle import FILES, BundleError, export_rows, registry_import_rows
+from .tables import CONTENT_TYPES, restore, table_response
 
 __all__ = ["FORMATS", "ImportPreview", "UploadError", "export_response", "import_preview",
            "read_upload"]
 
 FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "CSV"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
+    "csv": (CONTENT_TYPES["csv"], "CSV"),
+    "xlsx": (CONTENT_TYPES["xlsx"], "Excel"),
 }
 # The columns that name a row in a preview, by file.
 KEYS = {
@@ -74,39 +75,22 @@ def read_upload(upload) -> tuple[list[str], list[dict]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise UploadError(_("The file is empty."))
-    rows = [dict(row) for row in reader]
+    # Undo the quote our own CSV export puts before formula-like text (missions/tables.py).
+    rows = [
+        {key: restore(value) if isinstance(value, str) else value for key, value in row.items()}
+        for row in reader
+    ]
     return [column.strip() for column in reader.fieldnames], rows
 
 
 def export_response(file: str, queryset, fmt: str) -> HttpResponse:
     """Return the rows of `queryset` as bundle file `file`, in CSV or Excel, as a download."""
     columns = FILES[file]
-    rows = [
+    rows = (
         [_text(row.get(column, "")) for column in columns] for row in export_rows(file, queryset)
-    ]
+    )
     stem = file.removesuffix(".csv")
-    content_type = FORMATS[fmt][0]
-    if fmt == "xlsx":
-        book = Workbook()
-        sheet = book.active
-        sheet.title = stem
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(row)
-            # A note that starts with "=" is text, not a formula for Excel to run.
-            for cell in sheet[sheet.max_row]:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    else:
-        response = HttpResponse(content_type=content_type)
-        writer = csv.writer(response, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return table_response(fmt, columns, rows, filename=stem, sheet=stem)
 
 
 @dataclass

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -24,7 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -39,6 +37,7 @@ from missions.choices import MandatingBody, MissionKind
 from missions.models import Appointment, Cluster, Country, Mission, Region, Transition
 
 from .forms import SearchForm
+from .tables import table_response
 
 # -- timelines (server-drawn SVG: readable without JavaScript, no inline styles) -------------
 
@@ -276,9 +275,25 @@ def lineage_chains(seeds: list[Mission], transitions: list[Transition]) -> list[
     return chains
 
 
-def _transitions():
+def lineage_transitions(ids, within: Q | None = None) -> list[Transition]:
+    """Return the transitions of every lineage through the missions `ids` (within `within`).
+
+    Walks the graph breadth-first, one query per step away from `ids`, so a page reads its
+    own lineages and never the whole table.
+    """
+    links = Transition.objects.filter(within or Q())
+    found, seen, frontier = set(), set(ids), set(ids)
+    while frontier:
+        step = links.filter(Q(predecessor__in=frontier) | Q(successor__in=frontier))
+        frontier = set()
+        for pk, predecessor, successor in step.values_list("pk", "predecessor", "successor"):
+            found.add(pk)
+            frontier |= {predecessor, successor} - seen
+        seen |= frontier
+    if not found:
+        return []
     return list(
-        Transition.objects.select_related(
+        Transition.objects.filter(pk__in=found).select_related(
             "predecessor__cluster", "successor__cluster", "country", "document"
         )
     )
@@ -609,7 +624,7 @@ def mission_detail(request, acronym: str):
     partnerships = list(mission.partnerships.select_related("organization").order_by("start_date"))
     benchmarks = list(mission.benchmarks.select_related("document"))
     attestations = list(mission.area_attestations.select_related("mandate_area"))
-    transitions = _transitions()
+    transitions = lineage_transitions([mission.pk])
     chains = lineage_chains([mission], transitions)
     context = {
         "mission": mission,
@@ -635,23 +650,23 @@ def mission_detail(request, acronym: str):
 def country_detail(request, iso3: str):
     """Show every UN presence in a country over time, as a timeline and as lineage chains."""
     country = get_object_or_404(Country, iso3=iso3.upper())
-    transitions = _transitions()
-    linked_ids = {
-        pk
-        for t in transitions
-        if t.country_id == country.pk
-        for pk in (t.predecessor_id, t.successor_id)
-    }
     hosted = Mission.objects.in_country(country.iso3).values("pk")
+    linked = Transition.objects.filter(country=country)
     presences = list(
-        Mission.objects.filter(Q(pk__in=hosted) | Q(pk__in=linked_ids))
+        Mission.objects.filter(
+            Q(pk__in=hosted)
+            | Q(pk__in=linked.values("predecessor"))
+            | Q(pk__in=linked.values("successor"))
+        )
         .select_related("cluster")
         .order_by("start_date", "acronym")
     )
-    country_transitions = [t for t in transitions if t.country_id == country.pk]
-    chains = lineage_chains(
-        presences, [t for t in transitions if t.country_id in (country.pk, None)]
+    # The lineages run through this country's transitions and the regional ones (no country).
+    transitions = lineage_transitions(
+        [m.pk for m in presences], Q(country=country) | Q(country__isnull=True)
     )
+    country_transitions = [t for t in transitions if t.country_id == country.pk]
+    chains = lineage_chains(presences, transitions)
     chained = {step["mission"].pk for chain in chains for step in chain}
     today = timezone.localdate()
     context = {
@@ -758,29 +773,4 @@ def mission_export(request, fmt: str):
     header = [label for _key, label in EXPORT_COLUMNS]
     rows = _export_rows(request, result["missions"])
     stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="spm-missions-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        for row in rows:
-            # Defuse spreadsheet formulas in free text (CSV injection).
-            writer.writerow([f"'{v}" if str(v)[:1] in "=+-@" else v for v in row])
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "missions"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="spm-missions-{stamp}.xlsx"'
-    return response
+    return table_response(fmt, header, rows, filename=f"spm-missions-{stamp}", sheet="missions")

@@ -13,17 +13,21 @@ _URL = re.compile(r"^https?://\S+$")
 
 @register.filter
 def highlight(text, terms):
-    """Escape `text`, then wrap each of the search `terms` in <mark> (case-insensitive)."""
-    escaped = escape(text or "")
-    words = [escape(term) for term in (terms or []) if term]
+    """Escape `text`, wrapping each of the search `terms` in <mark> (case-insensitive)."""
+    text = str(text or "")
+    words = sorted({term for term in (terms or []) if term}, key=len, reverse=True)
     if not words:
-        return mark_safe(escaped)  # noqa: S308 - escaped above
-    # Longest first, so "UNIPSIL" wins over "UN"; matched on the escaped text, so a term can
-    # never break an entity or inject markup.
-    pattern = re.compile(
-        "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE
+        return escape(text)
+    # Match on the raw text, then escape each piece: a term can neither land inside an entity
+    # ("amp" in "&amp;") nor inject markup. Longest first, so "UNIPSIL" wins over "UN".
+    pattern = re.compile("(" + "|".join(map(re.escape, words)) + ")", re.IGNORECASE)
+    pieces = pattern.split(text)  # the matches are at the odd positions
+    return mark_safe(  # noqa: S308 - every piece is escaped
+        "".join(
+            f"<mark>{escape(piece)}</mark>" if index % 2 else escape(piece)
+            for index, piece in enumerate(pieces)
+        )
     )
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
 
 
 @register.filter
@@ -33,12 +37,3 @@ def source_link(item):
     if _URL.match(item):
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', item, item)
     return item
-
-
-@register.filter
-def get_item(mapping, key):
-    """Return mapping[key] (empty string when missing)."""
-    try:
-        return mapping.get(key, "")
-    except AttributeError:
-        return ""

