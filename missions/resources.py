@@ -18,8 +18,14 @@ from openpyxl import load_workbook
 from .bundle import FILES, BundleError, export_rows, registry_import_rows
 from .tables import CONTENT_TYPES, restore, table_response
 
-__all__ = ["FORMATS", "ImportPreview", "UploadError", "export_response", "import_preview",
-           "read_upload"]
+__all__ = [
+    "FORMATS",
+    "ImportPreview",
+    "UploadError",
+    "export_response",
+    "import_preview",
+    "read_upload",
+]
 
 FORMATS = {
     "csv": (CONTENT_TYPES["csv"], "CSV"),

@@ -45,9 +45,18 @@ def csv_upload(rows: list[dict], name="missions.csv") -> SimpleUploadedFile:
 
 
 def mission_row(**overrides) -> dict:
-    row = {"acronym": "UNSYN", "name": "Synthetic Office", "cluster": "field_mission",
-           "kind": "country", "start_date": "2008-10", "end_date": "", "region": "Africa",
-           "mandating_body": "security_council", "source": "synthetic", "unknown column": "x"}
+    row = {
+        "acronym": "UNSYN",
+        "name": "Synthetic Office",
+        "cluster": "field_mission",
+        "kind": "country",
+        "start_date": "2008-10",
+        "end_date": "",
+        "region": "Africa",
+        "mandating_body": "security_council",
+        "source": "synthetic",
+        "unknown column": "x",
+    }
     row.update(overrides)
     return row
 
@@ -71,8 +80,9 @@ def test_import_shows_a_preview_then_saves_on_confirm(editor_client):
     assert not Mission.objects.filter(acronym="UNSYN").exists()
     assert Mission.objects.get(acronym="UNOLD").name == "Old Name"
 
-    confirm = editor_client.post(url("missions.csv", "import"),
-                                 {"payload": response.context["payload"], "confirm": "1"})
+    confirm = editor_client.post(
+        url("missions.csv", "import"), {"payload": response.context["payload"], "confirm": "1"}
+    )
 
     assert confirm.status_code == 302
     assert Mission.objects.get(acronym="UNSYN").start == "2008-10"
@@ -81,12 +91,14 @@ def test_import_shows_a_preview_then_saves_on_confirm(editor_client):
 
 def test_a_file_with_a_bad_row_changes_nothing_and_says_which_row(editor_client):
     MissionFactory(acronym="UNOLD", name="Old Name")
-    upload = csv_upload([
-        mission_row(),
-        mission_row(acronym="UNOLD", name="New Name"),
-        mission_row(acronym="UNBAD", start_date="2010", end_date="2009"),
-        mission_row(acronym="UNBAD2", cluster="no_such_cluster"),
-    ])
+    upload = csv_upload(
+        [
+            mission_row(),
+            mission_row(acronym="UNOLD", name="New Name"),
+            mission_row(acronym="UNBAD", start_date="2010", end_date="2009"),
+            mission_row(acronym="UNBAD2", cluster="no_such_cluster"),
+        ]
+    )
 
     response = preview(editor_client, "missions.csv", upload)
 
@@ -100,8 +112,9 @@ def test_a_file_with_a_bad_row_changes_nothing_and_says_which_row(editor_client)
 
 
 def test_a_tampered_confirmation_is_refused(editor_client):
-    response = editor_client.post(url("missions.csv", "import"),
-                                  {"payload": "forged", "confirm": "1"})
+    response = editor_client.post(
+        url("missions.csv", "import"), {"payload": "forged", "confirm": "1"}
+    )
     assert response.status_code == 302
     assert not Mission.objects.exists()
 
@@ -117,8 +130,9 @@ def test_an_excel_file_imports_with_dates_and_years_as_excel_stores_them(editor_
     upload = SimpleUploadedFile("missions.xlsx", buffer.getvalue())
 
     response = preview(editor_client, "missions.csv", upload)
-    editor_client.post(url("missions.csv", "import"),
-                       {"payload": response.context["payload"], "confirm": "1"})
+    editor_client.post(
+        url("missions.csv", "import"), {"payload": response.context["payload"], "confirm": "1"}
+    )
 
     mission = Mission.objects.get(acronym="UNXL")
     assert (mission.start, mission.end) == ("2004", "2006-05-31")
@@ -129,8 +143,12 @@ def test_the_reviewer_can_export_but_not_import(client, reviewer):
     client.force_login(reviewer)
     assert client.get(url("missions.csv", "export"), {"format": "csv"}).status_code == 200
     assert client.get(url("missions.csv", "import")).status_code == 403
-    assert client.post(url("missions.csv", "import"),
-                       {"file": csv_upload([mission_row()])}).status_code == 403
+    assert (
+        client.post(
+            url("missions.csv", "import"), {"file": csv_upload([mission_row()])}
+        ).status_code
+        == 403
+    )
     assert not Mission.objects.filter(acronym="UNSYN").exists()
 
 
@@ -138,8 +156,10 @@ def test_export_uses_the_bundle_columns_and_the_changelist_filters(editor_client
     MissionFactory(acronym="UNAFR", start_date=date(2001, 1, 1), start_precision="year")
     MissionFactory(acronym="UNOTHER", category="peacekeeping_operation", kind="other")
 
-    response = editor_client.get(url("missions.csv", "export"),
-                                 {"format": "csv", "category__exact": "special_political_mission"})
+    response = editor_client.get(
+        url("missions.csv", "export"),
+        {"format": "csv", "category__exact": "special_political_mission"},
+    )
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert list(rows[0]) == FILES["missions.csv"]
@@ -148,18 +168,31 @@ def test_export_uses_the_bundle_columns_and_the_changelist_filters(editor_client
 
 def build_world():
     area = MandateAreaFactory(slug="rule-of-law")
-    alpha = MissionFactory(acronym="UNALPHA", start_date=date(2001, 1, 1), start_precision="year",
-                           end_date=date(2005, 6, 30))
+    alpha = MissionFactory(
+        acronym="UNALPHA",
+        start_date=date(2001, 1, 1),
+        start_precision="year",
+        end_date=date(2005, 6, 30),
+    )
     beta = MissionFactory(acronym="UNBETA", start_date=date(2005, 7, 1))
-    MandateFactory(mission=alpha, start_date=date(2001, 1, 1), start_precision="year",
-                   end_date=date(2003, 12, 31), end_precision="year", mandate_areas=[area],
-                   source="synthetic mandate")
+    MandateFactory(
+        mission=alpha,
+        start_date=date(2001, 1, 1),
+        start_precision="year",
+        end_date=date(2003, 12, 31),
+        end_precision="year",
+        mandate_areas=[area],
+        source="synthetic mandate",
+    )
     MandateFactory(mission=beta, start_date=date(2005, 7, 1), mandate_areas=[area])
-    TransitionFactory(predecessor=alpha, successor=beta, date=date(2005, 7, 1),
-                      source="synthetic")
-    AppointmentFactory(mission=alpha, person=PersonFactory(name="A. Synthetic", gender="female"),
-                       start_date=date(2001, 3, 1), start_precision="month",
-                       end_date=date(2004, 12, 31))
+    TransitionFactory(predecessor=alpha, successor=beta, date=date(2005, 7, 1), source="synthetic")
+    AppointmentFactory(
+        mission=alpha,
+        person=PersonFactory(name="A. Synthetic", gender="female"),
+        start_date=date(2001, 3, 1),
+        start_precision="month",
+        end_date=date(2004, 12, 31),
+    )
 
 
 def snapshot(client, fmt: str) -> dict[str, bytes]:
@@ -185,8 +218,9 @@ def test_export_then_import_into_an_empty_registry_reproduces_the_data(editor_cl
         upload = SimpleUploadedFile(f"{file[:-4]}.{fmt}", exported[file])
         response = preview(editor_client, file, upload)
         assert response.context["preview"].ok, response.context["preview"].rows
-        editor_client.post(url(file, "import"),
-                           {"payload": response.context["payload"], "confirm": "1"})
+        editor_client.post(
+            url(file, "import"), {"payload": response.context["payload"], "confirm": "1"}
+        )
 
     again = snapshot(editor_client, fmt)
     for file in MODELS:
@@ -197,16 +231,20 @@ def test_export_then_import_into_an_empty_registry_reproduces_the_data(editor_cl
 def test_a_confirm_that_no_longer_validates_saves_no_row_at_all(editor_client):
     MissionFactory(acronym="UNONE", start_date=date(2001, 1, 1))
     doomed = MissionFactory(acronym="UNTWO", start_date=date(2001, 1, 1))
-    upload = csv_upload([
-        {"acronym": "UNONE", "in_force_from": "2001", "in_force_until": "2002"},
-        {"acronym": "UNTWO", "in_force_from": "2001", "in_force_until": "2002"},
-    ], name="mandates.csv")
+    upload = csv_upload(
+        [
+            {"acronym": "UNONE", "in_force_from": "2001", "in_force_until": "2002"},
+            {"acronym": "UNTWO", "in_force_from": "2001", "in_force_until": "2002"},
+        ],
+        name="mandates.csv",
+    )
     response = preview(editor_client, "mandates.csv", upload)
     assert response.context["preview"].counts["created"] == 2
     doomed.delete()  # someone else's edit between the preview and the confirmation
 
-    confirm = editor_client.post(url("mandates.csv", "import"),
-                                 {"payload": response.context["payload"], "confirm": "1"})
+    confirm = editor_client.post(
+        url("mandates.csv", "import"), {"payload": response.context["payload"], "confirm": "1"}
+    )
 
     assert confirm.status_code == 200
     rows = confirm.context["preview"].rows
@@ -228,11 +266,11 @@ def test_a_file_that_is_not_a_table_is_a_field_error(editor_client):
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_excel(editor_client):
-    MissionFactory(acronym="UNFORM", notes="=HYPERLINK(\"http://example.org\")")
+    MissionFactory(acronym="UNFORM", notes='=HYPERLINK("http://example.org")')
     response = editor_client.get(url("missions.csv", "export"), {"format": "xlsx"})
     rows = table("missions.csv", response.content, "xlsx")
     notes = rows[1][rows[0].index("notes")]
-    assert notes == "=HYPERLINK(\"http://example.org\")"
+    assert notes == '=HYPERLINK("http://example.org")'
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
@@ -268,8 +306,9 @@ def test_text_that_looks_like_a_formula_is_quoted_in_csv_and_imports_back_unquot
     upload = SimpleUploadedFile("missions.csv", response.content)
     confirm = preview(editor_client, "missions.csv", upload)
     assert confirm.context["preview"].ok, confirm.context["preview"].rows
-    editor_client.post(url("missions.csv", "import"),
-                       {"payload": confirm.context["payload"], "confirm": "1"})
+    editor_client.post(
+        url("missions.csv", "import"), {"payload": confirm.context["payload"], "confirm": "1"}
+    )
     # The importer trims the whitespace around every value, the tab included.
     assert dict(Mission.objects.values_list("acronym", "notes")) == {**FORMULAS, "UNTAB": "=1+1"}
 
@@ -277,7 +316,8 @@ def test_text_that_looks_like_a_formula_is_quoted_in_csv_and_imports_back_unquot
 def test_a_preview_of_one_file_cannot_be_confirmed_into_another(editor_client):
     MissionFactory(acronym="UNCROSS")
     response = preview(editor_client, "missions.csv", csv_upload([mission_row()]))
-    confirm = editor_client.post(url("mandates.csv", "import"),
-                                 {"payload": response.context["payload"], "confirm": "1"})
+    confirm = editor_client.post(
+        url("mandates.csv", "import"), {"payload": response.context["payload"], "confirm": "1"}
+    )
     assert confirm.status_code == 302
     assert not Mission.objects.filter(acronym="UNSYN").exists()
