@@ -28,6 +28,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from missions.tables import neutralise
+
 __all__ = [
     "AnonThrottle",
     "CSVRenderer",
@@ -267,7 +269,7 @@ class CSVRenderer(renderers.BaseRenderer):
         writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({key: _neutralise(value) for key, value in row.items()})
+            writer.writerow({key: neutralise(value) for key, value in row.items()})
         response = (renderer_context or {}).get("response")
         view = (renderer_context or {}).get("view")
         if response is not None and response.status_code < 400 and view is not None:
@@ -281,13 +283,6 @@ class CSVRenderer(renderers.BaseRenderer):
             return list(view.get_serializer().fields)
         except Exception:  # noqa: BLE001 - a header is a courtesy, not a requirement
             return []
-
-
-def _neutralise(value):
-    # Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # -- parsing --------------------------------------------------------------------------------

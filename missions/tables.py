@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 __all__ = ["CONTENT_TYPES", "neutralise", "restore", "table_response"]
 
@@ -41,6 +42,10 @@ def restore(value: str) -> str:
     return value
 
 
+def _xml_safe(value):
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def table_response(
     fmt: str, header: Sequence[str], rows: Iterable[Sequence], *, filename: str, sheet: str
 ) -> HttpResponse:
@@ -54,7 +59,8 @@ def table_response(
         table.title = sheet
         table.append(list(header))
         for row in rows:
-            table.append(list(row))
+            # XML forbids most control characters; openpyxl would raise on them.
+            table.append([_xml_safe(value) for value in row])
             for cell in table[table.max_row]:
                 if cell.data_type == "f":  # openpyxl takes any text starting with "=" for one
                     cell.data_type = "s"

@@ -473,3 +473,18 @@ def test_odd_queries_answer_without_error(client, q):
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
     assert re.search(r'id="results-h"[^>]*>\s*\d+ mission', text(response))
+
+
+def test_control_characters_in_stored_text_do_not_break_the_excel_download(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.factories import MissionFactory
+
+    MissionFactory(acronym="UNCTRL", name="Office\x01 with a control\x0b character")
+    response = client.get("/search/download.xlsx", {"q": "UNCTRL"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Office with a control character" in names
