@@ -1,6 +1,6 @@
 """Backup and restore: a registry restored from its export serves the same API, byte for byte."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -14,12 +14,19 @@ from tests.conftest import SEED_DIR
 
 pytestmark = pytest.mark.django_db
 
-WRITTEN_AT = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+WRITTEN_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 ENDPOINTS = [
-    "/api/v1/missions/?limit=500", "/api/v1/field-missions/?limit=500", "/api/v1/envoys/",
-    "/api/v1/sanctions-panels/", "/api/v1/mandates/?limit=500", "/api/v1/mandate-areas/",
-    "/api/v1/transitions/?limit=500", "/api/v1/appointments/?limit=500", "/api/v1/people/?limit=500",
-    "/api/v1/documents/?limit=500", "/api/v1/missions/?limit=500&format=csv",
+    "/api/v1/missions/?limit=500",
+    "/api/v1/field-missions/?limit=500",
+    "/api/v1/envoys/",
+    "/api/v1/sanctions-panels/",
+    "/api/v1/mandates/?limit=500",
+    "/api/v1/mandate-areas/",
+    "/api/v1/transitions/?limit=500",
+    "/api/v1/appointments/?limit=500",
+    "/api/v1/people/?limit=500",
+    "/api/v1/documents/?limit=500",
+    "/api/v1/missions/?limit=500&format=csv",
     "/api/v1/landscape/?as_of=2013-07-01",
 ]
 
@@ -38,16 +45,19 @@ def empty_registry() -> None:
         and model.__name__ not in {"Cluster", "Region", "Country"}
         and not model.__name__.startswith("Historical")
     }
-    sequences = [s for s in connection.introspection.sequence_list()
-                 if s["table"] in registry_tables]
+    sequences = [
+        s for s in connection.introspection.sequence_list() if s["table"] in registry_tables
+    ]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
             cursor.execute(sql)
 
 
 def api_output(client) -> dict[str, bytes]:
-    details = [f"/api/v1/missions/{pk}/" for pk in
-               Mission.objects.order_by("pk").values_list("pk", flat=True)[:40]]
+    details = [
+        f"/api/v1/missions/{pk}/"
+        for pk in Mission.objects.order_by("pk").values_list("pk", flat=True)[:40]
+    ]
     return {url: client.get(url).content for url in ENDPOINTS + details}
 
 
