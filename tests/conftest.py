@@ -5,12 +5,14 @@ Where the service is absent they skip with the reason; with SPM_REQUIRE_SERVICES
 .ci/run, where everything is provided) the same absence fails the test instead.
 """
 
+import importlib
 import os
 import shutil
 import socket
 from pathlib import Path
 
 import pytest
+from django.db.models.signals import post_migrate
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -51,6 +53,31 @@ def pytest_runtest_setup(item):
             _require("needs Playwright for Python (pip install playwright)")
         if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
             _require(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def _reload_vocabularies(sender, **kwargs) -> None:
+    """Put back what data migrations load (clusters, regions, countries, roles) after a flush.
+
+    A transactional test ends with a flush of every table; Django then sends post_migrate, as it
+    does to recreate content types and permissions. "reports" is the last app installed, so by
+    its signal every permission the roles need exists.
+    """
+    if sender.label != "reports":
+        return
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    importlib.import_module("missions.migrations.0002_reference_vocabularies").load(apps, None)
+    roles = importlib.import_module("missions.migrations.0003_roles")
+    for name, actions in roles.ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(
+            content_type__app_label__in=roles.REGISTRY_APPS,
+            codename__regex=rf"^({'|'.join(actions)})_",
+        ))
+
+
+post_migrate.connect(_reload_vocabularies, dispatch_uid="tests-reload-vocabularies")
 
 
 @pytest.fixture(autouse=True)
