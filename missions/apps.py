@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MissionsConfig(AppConfig):
     name = "missions"
     verbose_name = _("Missions")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

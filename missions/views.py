@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -37,6 +23,7 @@ from missions.choices import MandatingBody, MissionKind
 from missions.models import Appointment, Cluster, Country, Mission, Region, Transition
 
 from .forms import SearchForm
+from .search import search_terms, text_search
 from .tables import table_response
 
 # -- timelines (server-drawn SVG: readable without JavaScript, no inline styles) -------------
@@ -308,12 +295,6 @@ SINGLE_FACETS = ("country", "mandate_area", "is_active")
 FACETS = MULTI_FACETS + SINGLE_FACETS
 # Parameters the page reads itself; everything else goes to MissionFilterSet unchanged.
 PAGE_PARAMS = {"q", "sort", "page", "year_from", "year_to"}
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
-
-
-def search_terms(q: str) -> list[str]:
-    """Split a query into words and "quoted phrases"."""
-    return [phrase or word for phrase, word in _TERM.findall(q or "")][:12]
 
 
 def _facet_options() -> dict[str, list[tuple[str, str]]]:
@@ -379,80 +360,6 @@ def _year(query, name: str, notes: list) -> int | None:
         return int(raw)
     notes.append({"facet": _("Year"), "value": raw})
     return None
-
-
-def _every_term(terms: list[str], fields: tuple[str, ...]) -> Q:
-    """Return a condition: every term appears (case-insensitively) in one of `fields`."""
-    condition = Q()
-    for term in terms:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": term})
-        condition &= any_field
-    return condition
-
-
-def text_search(queryset, q: str):
-    """Return the rows of `queryset` matching `q`, annotated with a `score` (higher is better).
-
-    PostgreSQL: full-text search over acronym, name, mandate areas and notes, ranked with
-    ts_rank, plus a substring match on acronyms and document symbols (which the text parser
-    splits badly). Elsewhere (SQLite): every word must appear somewhere, as a substring.
-    """
-    terms = search_terms(q)
-    if not terms:
-        return queryset.annotate(score=Value(0.0, output_field=FloatField()))
-    symbol_fields = ("acronym", "founding_document__symbol", "mandates__document__symbol")
-    exact = Case(
-        When(acronym__iexact=q.strip(), then=Value(10.0)),
-        When(acronym__istartswith=terms[0], then=Value(2.0)),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.aggregates import StringAgg
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        areas = (
-            MandateArea.objects.filter(
-                Q(mandates__mission=OuterRef("pk")) | Q(attestations__mission=OuterRef("pk"))
-            )
-            .order_by()
-            .values(group=Value(1))
-            .annotate(text=StringAgg("name", delimiter=" ", distinct=True))
-            .values("text")
-        )
-        vector = (
-            SearchVector("acronym", weight="A", config="simple")
-            + SearchVector("name", weight="A", config="english")
-            + SearchVector(
-                Coalesce(Subquery(areas), Value(""), output_field=TextField()),
-                weight="B",
-                config="english",
-            )
-            + SearchVector("notes", weight="C", config="english")
-        )
-        query = SearchQuery(q, search_type="websearch", config="english")
-        symbol_ids = Mission.objects.filter(_every_term(terms, symbol_fields)).values("pk")
-        return (
-            queryset.annotate(document=vector)
-            .filter(Q(document=query) | Q(pk__in=symbol_ids))
-            .annotate(score=SearchRank(F("document"), query) + exact)
-        )
-    text_fields = (
-        *symbol_fields,
-        "name",
-        "notes",
-        "mandates__mandate_areas__name",
-        "area_attestations__mandate_area__name",
-    )
-    ids = Mission.objects.filter(_every_term(terms, text_fields)).values("pk")
-    in_name = Case(
-        When(name__icontains=terms[0], then=Value(1.0)),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    return queryset.filter(pk__in=ids).annotate(score=exact + in_name)
 
 
 SORT_ORDERS = {

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -94,9 +95,11 @@ class Mission(Period, Sourced, TimeStamped):
     in_2024_page = models.BooleanField(
         _("on the 2023/24 UN peace and security page"), default=False
     )
+    # Derived from the row and its mandate areas (missions.search); NULL on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = MissionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[host_countries])
+    history = HistoricalRecords(m2m_fields=[host_countries], excluded_fields=["search_document"])
 
     class Meta(Period.Meta):
         ordering = ["acronym"]

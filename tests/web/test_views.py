@@ -160,8 +160,12 @@ def test_results_are_paginated_and_pages_keep_the_filters(client):
     assert set(result_acronyms(page2)).isdisjoint(result_acronyms(response))
 
 
-def test_highlighting_a_word_inside_an_entity_keeps_the_text_intact(client):
-    MissionFactory(acronym="UNPSC", name="Peace & Security Office of the AMP")
+def test_highlighting_a_word_inside_an_entity_keeps_the_text_intact(
+    client, django_capture_on_commit_callbacks
+):
+    # Committed, so that PostgreSQL computes the mission's search document.
+    with django_capture_on_commit_callbacks(execute=True):
+        MissionFactory(acronym="UNPSC", name="Peace & Security Office of the AMP")
     body = text(client.get("/search/", {"q": "amp"}))
     assert "Peace &amp; Security Office of the <mark>AMP</mark>" in body
     assert "&<mark>" not in body

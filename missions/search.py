@@ -1,0 +1,141 @@
+"""Full-text search over missions: the stored search document and the query that reads it.
+
+On PostgreSQL each mission keeps a weighted `search_document` (acronym and name A, mandate
+area names B, notes C), served by a GIN index (migration 0004) and kept fresh by
+missions.signals. Elsewhere (SQLite) the column stays NULL and the search matches substrings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from mandates.models import MandateArea
+from missions.models import Mission
+
+__all__ = ["search_document_refresh", "search_terms", "text_search"]
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+# Acronyms and document symbols ("S/RES/1829 (2008)") are matched as substrings: the text
+# parser splits symbols into numbers and letters, so full-text search would miss them.
+SYMBOL_FIELDS = ("acronym", "founding_document__symbol", "mandates__document__symbol")
+
+
+def search_terms(q: str) -> list[str]:
+    """Split a query into words and "quoted phrases"."""
+    return [phrase or word for phrase, word in _TERM.findall(q or "")][:12]
+
+
+def _every_term(terms: list[str], fields: tuple[str, ...]) -> Q:
+    """Return a condition: every term appears (case-insensitively) in one of `fields`."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def _search_vector():
+    """Return the weighted tsvector of a mission row (PostgreSQL only)."""
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchVector
+
+    # The names of every area the mission's mandates hold or a source attests, in one string;
+    # ordered so that the same data always gives the same document.
+    areas = (
+        MandateArea.objects.filter(
+            Q(mandates__mission=OuterRef("pk")) | Q(attestations__mission=OuterRef("pk"))
+        )
+        .order_by()
+        .values(group=Value(1))
+        .annotate(text=StringAgg("name", delimiter=" ", distinct=True, order_by="name"))
+        .values("text")
+    )
+    return (
+        SearchVector("acronym", weight="A", config="simple")
+        + SearchVector("name", weight="A", config="english")
+        + SearchVector(
+            Coalesce(Subquery(areas), Value(""), output_field=TextField()),
+            weight="B",
+            config="english",
+        )
+        + SearchVector("notes", weight="C", config="english")
+    )
+
+
+def search_document_refresh(*, mission_ids: Iterable[int] | None) -> int:
+    """Recompute the search document of the missions `mission_ids` (None: of every mission).
+
+    One UPDATE on PostgreSQL; nothing elsewhere. Return the number of missions updated.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    missions = Mission.objects.all()
+    if mission_ids is not None:
+        mission_ids = sorted(set(mission_ids))
+        if not mission_ids:
+            return 0
+        missions = missions.filter(pk__in=mission_ids)
+    # A queryset update: no save(), so no signal, no history record and no new updated_at.
+    return missions.update(search_document=_search_vector())
+
+
+def text_search(queryset: QuerySet, q: str) -> QuerySet:
+    """Return the rows of `queryset` matching `q`, annotated with a `score` (higher is better).
+
+    PostgreSQL: full-text search of the stored search document, ranked with ts_rank, plus a
+    substring match on acronyms and document symbols. Elsewhere (SQLite): every word must
+    appear somewhere, as a substring.
+    """
+    terms = search_terms(q)
+    if not terms:
+        return queryset.annotate(score=Value(0.0, output_field=FloatField()))
+    exact = Case(
+        When(acronym__iexact=q.strip(), then=Value(10.0)),
+        When(acronym__istartswith=terms[0], then=Value(2.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        symbol_ids = Mission.objects.filter(_every_term(terms, SYMBOL_FIELDS)).values("pk")
+        query = SearchQuery(q, search_type="websearch", config="english")
+        # Two id subqueries rather than `search_document @@ query OR ...`: an OR with the
+        # symbol subquery could not use the GIN index, this inner query can.
+        text_ids = Mission.objects.filter(search_document=query).values("pk")
+        return queryset.filter(Q(pk__in=text_ids) | Q(pk__in=symbol_ids)).annotate(
+            # A document not yet computed (NULL) ranks as an empty one.
+            score=Coalesce(SearchRank(F("search_document"), query), Value(0.0)) + exact
+        )
+    text_fields = (
+        *SYMBOL_FIELDS,
+        "name",
+        "notes",
+        "mandates__mandate_areas__name",
+        "area_attestations__mandate_area__name",
+    )
+    ids = Mission.objects.filter(_every_term(terms, text_fields)).values("pk")
+    in_name = Case(
+        When(name__icontains=terms[0], then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return queryset.filter(pk__in=ids).annotate(score=exact + in_name)
