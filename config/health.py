@@ -40,7 +40,8 @@ def _broker() -> str:
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL from the settings, not the app's cached configuration of it.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         logger.warning("readyz: broker unavailable: %s", exc)
