@@ -59,6 +59,27 @@ def workload() -> tuple[dict[str, list[str]], str, int]:
     return paths, token.key, edited
 
 
+class Client:
+    """One keep-alive connection to the server under test, reopened after a failure."""
+
+    def __init__(self):
+        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+
+    def send(self, method: str, path: str, **kwargs) -> tuple[bool, float]:
+        """Send one request; return whether it got a 200 and how long it took."""
+        began = time.perf_counter()
+        try:
+            self.connection.request(method, path, **kwargs)
+            response = self.connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except OSError:
+            ok = False
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        return ok, time.perf_counter() - began
+
+
 def run(paths, token, edited, seconds, concurrency):
     results = {kind: [] for kind in paths}
     errors = {kind: 0 for kind in paths}
@@ -69,22 +90,13 @@ def run(paths, token, edited, seconds, concurrency):
 
     def reader(seed):
         rng = random.Random(seed)
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        client = Client()
         mine = {kind: [] for kind in paths}
         failed = {kind: 0 for kind in paths}
         while time.perf_counter() < stop:
             kind = rng.choice(kinds)
-            began = time.perf_counter()
-            try:
-                connection.request("GET", rng.choice(paths[kind]))
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except OSError:
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            mine[kind].append(time.perf_counter() - began)
+            ok, took = client.send("GET", rng.choice(paths[kind]))
+            mine[kind].append(took)
             failed[kind] += not ok
         with lock:
             for kind in paths:
@@ -92,23 +104,15 @@ def run(paths, token, edited, seconds, concurrency):
                 errors[kind] += failed[kind]
 
     def editor():
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        client = Client()
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
         n = 0
         while time.perf_counter() < stop:
             n += 1
             body = json.dumps({"notes": f"Edited by the load benchmark ({n})."})
-            began = time.perf_counter()
-            try:
-                connection.request("PATCH", f"/api/v1/missions/{edited}/", body=body, headers={
-                    "Authorization": f"Token {token}", "Content-Type": "application/json"})
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except OSError:
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            writes["latencies"].append(time.perf_counter() - began)
+            ok, took = client.send("PATCH", f"/api/v1/missions/{edited}/", body=body,
+                                   headers=headers)
+            writes["latencies"].append(took)
             writes["ok" if ok else "failed"] += 1
             time.sleep(0.5)
 
