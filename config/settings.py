@@ -169,6 +169,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 2),
     "socket_connect_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 2),
     "max_retries": 1,
+    # Redis has no acks bound to a connection: a task taken by a worker that died before
+    # acknowledging it (acks late) is redelivered once this many seconds passed since delivery.
+    # It must exceed the longest countdown (retries back off up to 300 s) plus the longest
+    # refresh, or a task still waiting or running is delivered a second time.
+    "visibility_timeout": env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 3600),
 }
 # Statistics (reports/): a nightly full recompute, and a frequent catch-up that recomputes only
 # snapshots marked stale (heals refreshes lost while the broker was down).
