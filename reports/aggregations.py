@@ -15,8 +15,10 @@ period overlaps any day of it. tests/reports/test_vocabulary.py checks that both
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import connection
@@ -32,6 +34,7 @@ __all__ = [
     "YearWindow",
     "active_missions",
     "closed",
+    "computed_once",
     "data_fingerprint",
     "established",
     "first_year",
@@ -181,13 +184,82 @@ def year_windows(first: int, last: int, reference: tuple[int, int] | None) -> li
 
 def first_year(population: Population) -> int | None:
     """Return the year the first counted mission started, or None for an empty registry."""
+    return _once(("first_year", population), lambda: _first_year(population))
+
+
+def _first_year(population: Population) -> int | None:
     start = population.queryset().aggregate(first=Min("start_date"))["first"]
     return start.year if start else None
 
 
 def mandate_area_slugs() -> list[str]:
     """Return every mandate area's slug, sorted."""
+    return list(_once(("mandate_area_slugs",), _mandate_area_slugs))
+
+
+def _mandate_area_slugs() -> list[str]:
     return sorted(MandateArea.objects.values_list("slug", flat=True))
+
+
+# -- one computation for many series (a refresh) ---------------------------------------------
+#
+# A refresh computes a dozen series over the same data: the same metric for all SPMs and for
+# one cluster, per cluster, per area or for one area. Inside computed_once() the additive
+# metrics (counts and sums of missions, never of distinct people) are computed once per
+# population split by cluster, and each series is read off those rows: a cluster's rows are
+# its own, the whole population's are their sums (every mission has exactly one cluster).
+# Outside it (a series asked for through the API) each series is its own statement; both
+# give the same rows (tests/reports/test_reference_loop.py checks both against the loop).
+
+_shared: ContextVar[dict | None] = ContextVar("reports_shared_computations", default=None)
+
+
+@contextmanager
+def computed_once() -> Iterator[None]:
+    """Within the block, compute what several series share once (see above)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _once(key: tuple, compute: Callable):
+    cache = _shared.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _by_cluster(
+    compute: Callable[..., list[dict]],
+    windows: Sequence[YearWindow],
+    population: Population,
+    split: str | None,
+    **options,
+) -> list[dict]:
+    """Return compute()'s rows, read off one computation split by cluster when shared."""
+    if _shared.get() is None or split not in (None, "cluster"):
+        return compute(windows, population, split, **options)
+    broad = replace(population, clusters=())
+    years = (windows[0].ref_start, windows[0].ref_end, windows[-1].year, len(windows))
+    key = (compute.__name__, years, broad, tuple(sorted(options.items())))
+    rows = _once(key, lambda: compute(windows, broad, "cluster", **options))
+    if population.clusters:
+        rows = [row for row in rows if row["group"] in population.clusters]
+    if split == "cluster":
+        return [dict(row) for row in rows]
+    summed: dict[tuple, dict] = {}
+    for row in rows:
+        total = summed.setdefault((row["year"], row.get("area", False)), {"group": None})
+        for name, value in row.items():
+            if name in ("year", "area"):
+                total[name] = value
+            elif name != "group":
+                total[name] = total.get(name, 0) + value
+    return list(summed.values())
 
 
 # -- SQL building blocks ----------------------------------------------------------------------
@@ -258,12 +330,40 @@ def _range_sql(alias: str, windows: Sequence[YearWindow]) -> tuple[str, str]:
     """Return SQL for the first and the last year whose reference day `alias` covers."""
     after, before = _reference(windows)  # integers: safe to inline
     start, end = f"{alias}.start_date", f"{alias}.end_date"
+    if connection.vendor == "postgresql":
+        return _range_sql_postgresql(start, end, windows, after, before)
     first = (
         f"({_year_sql(start)} + CASE WHEN {_month_day_sql(start)} > {after:d} THEN 1 ELSE 0 END)"
     )
     last = (
         f"(CASE WHEN {end} IS NULL THEN {OPEN} ELSE {_year_sql(end)}"
         f" - CASE WHEN {_month_day_sql(end)} < {before:d} THEN 1 ELSE 0 END END)"
+    )
+    return first, last
+
+
+def _range_sql_postgresql(
+    start: str, end: str, windows: Sequence[YearWindow], after: int, before: int
+) -> tuple[str, str]:
+    # date_part() casts every date to a timestamp and returns a double: over 200,000 rows the
+    # year arithmetic was most of a statement's time. Counting instead, by binary search
+    # (width_bucket), the reference days of the years before a date gives the same years for
+    # the windows, and years outside them only ever clamped to one year beyond (harmless:
+    # a running sum is read for the windows' years only). The array is an InitPlan: built once.
+    low = min(w.year for w in windows) - 1  # integers: safe to inline
+    high = max(w.year for w in windows) + 1
+
+    def days(month_day: int) -> str:
+        month, day = divmod(month_day, 100)
+        return (
+            f"(SELECT array_agg(make_date(y, {month:d}, {day:d}) ORDER BY y)"  # noqa: S608 (integers)
+            f" FROM generate_series({low:d}, {high:d}) y)"
+        )
+
+    first = f"({low:d} + width_bucket({start} - 1, {days(after)}))"
+    last = (
+        f"(CASE WHEN {end} IS NULL THEN {OPEN}"
+        f" ELSE {low - 1:d} + width_bucket({end}, {days(before)}) END)"
     )
     return first, last
 
@@ -307,8 +407,11 @@ class _Statement:
         self.ctes: list[str] = []
         self.params: list = []
 
-    def cte(self, name: str, sql: str, params: Sequence = ()) -> str:
-        self.ctes.append(f"{name} AS ({sql})")
+    def cte(self, name: str, sql: str, params: Sequence = (), *, materialized=False) -> str:
+        # PostgreSQL inlines a CTE read once: `materialized` computes it first, once (the
+        # missions and their years, before the join to their mandates, not after it).
+        fence = " MATERIALIZED" if materialized and connection.vendor == "postgresql" else ""
+        self.ctes.append(f"{name} AS{fence} ({sql})")
         self.params += list(params)
         return name
 
@@ -316,16 +419,26 @@ class _Statement:
         return _fetch(f"WITH {', '.join(self.ctes)} {select}", self.params)
 
 
-def _missions_cte(statement, windows, population, split) -> str:
-    """Add `missions` (mission_id, grp, first_year, last_year): each counted mission's years."""
+def _missions_cte(statement, windows, population, split, *, days=False) -> str:
+    """Add `missions` (mission_id, grp, first_year, last_year): each counted mission's years.
+
+    With `days`, also start_day and end_day: the start and end as day numbers.
+    """
     where, params = _population_sql(population)
     first, last = _range_sql("m", windows)
+    day_numbers = (
+        f", {_day_number_sql('m.start_date')} AS start_day,"
+        f" {_day_number_sql('m.end_date')} AS end_day"
+        if days
+        else ""
+    )
     return statement.cte(
         "missions",
         f"SELECT m.id AS mission_id, {_group_sql(split)} AS grp,"  # noqa: S608 (names are ours; values are parameters)
-        f" {first} AS first_year, {last} AS last_year"
+        f" {first} AS first_year, {last} AS last_year{day_numbers}"
         f" FROM {_table(Mission)} m{_joins(split)} WHERE {_dated_sql('m')} AND {where}",
         [False, *params],
+        materialized=True,
     )
 
 
@@ -340,13 +453,17 @@ def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=
     With `any_of`, a mandate holding any of the areas gives one range (area 0).
     """
     first, last = _range_sql("d", windows)
+    # OFFSET 0 keeps PostgreSQL from copying the year expressions into the outer WHERE (each
+    # would then be computed twice a row); SQLite has no such rewrite, nor OFFSET without LIMIT.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     statement.cte(
         "mandate_years",
         f"SELECT * FROM (SELECT d.id AS mandate_id, x.mission_id AS mission_id, x.grp AS grp,"  # noqa: S608 (names are ours; values are parameters)
         f" {_greatest('x.first_year', first)} AS first_year,"
         f" {_least('x.last_year', last)} AS last_year"
         f" FROM missions x JOIN {_table(Mandate)} d ON d.mission_id = x.mission_id"
-        f" WHERE d.end_unknown = %s AND d.completeness = %s) y WHERE first_year <= last_year",
+        f" WHERE d.end_unknown = %s AND d.completeness = %s{fence}) y"
+        " WHERE first_year <= last_year",
         [False, MandateCompleteness.COMPLETE.value],
     )
     statement.cte(
@@ -417,11 +534,13 @@ def _merged_cte(statement, name: str, ranges: str, keys: str) -> str:
 
 def _events_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
     """Return a SELECT of (year, keys, tag, delta): +weight where ranges begin, -weight after."""
+    # One scan of `source` joined to two rows (+1, -1), not a UNION ALL of two scans: a source
+    # read once is inlined by the planner instead of stored (and spilled to disk) first.
     return (
-        f"SELECT first_year AS year, {keys}, '{tag}' AS tag, {weight} AS delta"  # noqa: S608
-        f" FROM {source} WHERE first_year <= last_year"
-        f" UNION ALL SELECT last_year + 1, {keys}, '{tag}', -({weight})"
-        f" FROM {source} WHERE first_year <= last_year AND last_year < {OPEN}"
+        f"SELECT CASE WHEN side.sign = 1 THEN first_year ELSE last_year + 1 END AS year,"  # noqa: S608
+        f" {keys}, '{tag}' AS tag, side.sign * ({weight}) AS delta"
+        f" FROM {source} CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) side"
+        f" WHERE first_year <= last_year AND (side.sign = 1 OR last_year < {OPEN})"
     )
 
 
@@ -459,6 +578,10 @@ def active_missions(
     windows: Sequence[YearWindow], population: Population, split: str | None = None
 ) -> list[dict]:
     """Return per year (and group) how many missions were active: {year, group, count}."""
+    return _by_cluster(_active_missions, windows, population, split)
+
+
+def _active_missions(windows, population, split):
     if not windows:
         return []
     statement = _Statement()
@@ -495,6 +618,10 @@ def established(
     windows: Sequence[YearWindow], population: Population, split: str | None = None
 ) -> list[dict]:
     """Return per year (and group) how many missions started in it: {year, group, count}."""
+    return _by_cluster(_established, windows, population, split)
+
+
+def _established(windows, population, split):
     return _dated_in_year("start_date", windows, population, split)
 
 
@@ -502,6 +629,10 @@ def closed(
     windows: Sequence[YearWindow], population: Population, split: str | None = None
 ) -> list[dict]:
     """Return per year (and group) how many missions ended in it: {year, group, count}."""
+    return _by_cluster(_closed, windows, population, split)
+
+
+def _closed(windows, population, split):
     return _dated_in_year("end_date", windows, population, split)
 
 
@@ -513,6 +644,19 @@ def mean_mandate_areas(
     `active`: missions active; `recorded`: those with a complete mandate record in force (the
     `n` of the mean); `areas`: the sum over them of the distinct areas those mandates hold.
     """
+    if _shared.get() is not None and split in (None, "cluster"):
+        # The areas held, summed over the missions, are the per-area counts of
+        # mandate_area_share summed over the areas: read both metrics off the same rows.
+        out = {
+            (row["year"], row["group"]): {"active": row["count"], "recorded": 0, "areas": 0}
+            for row in active_missions(windows, population, split)
+        }
+        for row in mandate_area_share(windows, population, split):
+            totals = out.get((row["year"], row["group"]))
+            if totals is not None:
+                name = "recorded" if row["area"] is None else "areas"
+                totals[name] += row["recorded" if row["area"] is None else "holding"]
+        return [{"year": y, "group": g, **row} for (y, g), row in out.items()]
     if not windows:
         return []
     statement = _Statement()
@@ -549,6 +693,16 @@ def mandate_area_share(
     (the `n` of every share). The others carry `holding`, those among them whose mandate in force
     holds the area. With `any_of`, the `areas` count as one (area "*": holding any of them).
     """
+    if any_of or _shared.get() is None:
+        # "Any of these areas" is one series, unlike the per-area counts: its own statement.
+        return _mandate_area_share(windows, population, split, areas=areas, any_of=any_of)
+    # Shared: every area's rows, filtered here (`recorded` is the same whichever are asked).
+    rows = _by_cluster(_mandate_area_share, windows, population, split, areas=None)
+    wanted = None if areas is None else set(areas)
+    return [row for row in rows if wanted is None or row["area"] is None or row["area"] in wanted]
+
+
+def _mandate_area_share(windows, population, split, *, areas=None, any_of=False):
     if not windows:
         return []
     area_filter, area_params = _area_filter(areas)
@@ -585,36 +739,33 @@ def mean_duration_years(
     A mission's age is the days from its start to the reference day (with reference=any, to
     the last day of the year it was active: 31 December or its end).
     """
+    return _by_cluster(_mean_duration_years, windows, population, split)
+
+
+def _mean_duration_years(windows, population, split):
     if not windows:
         return []
     statement = _Statement()
-    _missions_cte(statement, windows, population, split)
     # Each range also carries its mission's start day and end day: summed over the missions
     # active in a year they give the ages without visiting any mission year by year.
-    ranged = statement.cte(
-        "ranged",
-        f"SELECT x.grp AS grp, x.first_year AS first_year, x.last_year AS last_year,"  # noqa: S608
-        f" {_day_number_sql('m.start_date')} AS start_day,"
-        f" {_day_number_sql('m.end_date')} AS end_day"
-        f" FROM missions x JOIN {_table(Mission)} m ON m.id = x.mission_id",
-    )
-    ended = f"(SELECT * FROM {ranged} WHERE first_year <= last_year AND last_year < {OPEN})"  # noqa: S608
-    last_year_only = (  # a delta that holds in the last year of a range only
-        f"SELECT last_year AS year, grp, 'end' AS tag, end_day AS delta FROM {ended} e"  # noqa: S608
-        f" UNION ALL SELECT last_year + 1, grp, 'end', -end_day FROM {ended} e"
-        f" UNION ALL SELECT last_year, grp, 'ended', 1 FROM {ended} e"
-        f" UNION ALL SELECT last_year + 1, grp, 'ended', -1 FROM {ended} e"
-    )
-    rows = statement.fetch(
-        _summed(
-            "grp",
-            _events_sql(ranged, "grp", "count"),
-            _events_sql(ranged, "grp", "start", "start_day"),
-            last_year_only,
-        )
-    )
-    totals = _running(rows, windows)
+    ranged = _missions_cte(statement, windows, population, split, days=True)
     whole_year = windows[0].ref_start != windows[0].ref_end
+    events = [
+        _events_sql(ranged, "grp", "count"),
+        _events_sql(ranged, "grp", "start", "start_day"),
+    ]
+    if whole_year:
+        # Deltas that hold in the last year of a range only: the ends of the missions that ended.
+        ended = (
+            f"(SELECT grp, last_year AS first_year, last_year, end_day FROM {ranged}"  # noqa: S608
+            f" WHERE first_year <= last_year AND last_year < {OPEN}) e"
+        )
+        events += [
+            _events_sql(ended, "grp", "end", "end_day"),
+            _events_sql(ended, "grp", "ended"),
+        ]
+    rows = statement.fetch(_summed("grp", *events))
+    totals = _running(rows, windows)
     out = []
     for (year, group, tag), count in totals.items():
         if tag != "count":
