@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .aggregations import data_fingerprint
+from .aggregations import computed_once, data_fingerprint
 from .metrics import METRICS, ParameterError, Params, compute, parse_params
 from .models import RefreshSchedule, StatisticSnapshot
 
@@ -129,14 +129,16 @@ def statistics_refresh(
     parsed = _parse(metric, params)
     identity = parsed.identity()
     key = StatisticSnapshot.key_for(metric, identity)
-    try:
-        StatisticSnapshot.objects.get_or_create(
-            key=key, defaults={"metric": metric, "params": identity}
-        )
-    except IntegrityError:  # created meanwhile by a concurrent request
-        pass
+    if not StatisticSnapshot.objects.filter(key=key).exists():
+        try:
+            with transaction.atomic():
+                StatisticSnapshot.objects.create(key=key, metric=metric, params=identity)
+        except IntegrityError:  # created meanwhile by a concurrent request
+            pass
     with transaction.atomic():
-        snapshot = StatisticSnapshot.objects.select_for_update().get(key=key)
+        # The stored results are only read if they are still current (then on first access):
+        # a refresh replaces them, and decoding them first costs as much as writing them.
+        snapshot = StatisticSnapshot.objects.select_for_update().defer("results").get(key=key)
         current = fingerprint or data_fingerprint()
         if (
             not force
@@ -149,7 +151,9 @@ def statistics_refresh(
         snapshot.fingerprint = current
         snapshot.computed_at = timezone.now()
         snapshot.stale = False
-        snapshot.save()
+        snapshot.save(
+            update_fields=["results", "first_year", "fingerprint", "computed_at", "stale"]
+        )
     return snapshot
 
 
@@ -194,11 +198,13 @@ def statistics_refresh_all(*, force: bool = False, prune: bool = False) -> dict[
         fingerprint=fingerprint
     ).update(stale=True)
     refreshed = 0
-    for metric, parsed in wanted.values():
-        snapshot = statistics_refresh(
-            metric=metric, params=parsed, fingerprint=fingerprint, force=force
-        )
-        refreshed += snapshot.computed_at >= now
+    # Series of one population are read off one computation (reports.aggregations).
+    with computed_once():
+        for metric, parsed in wanted.values():
+            snapshot = statistics_refresh(
+                metric=metric, params=parsed, fingerprint=fingerprint, force=force
+            )
+            refreshed += snapshot.computed_at >= now
     RefreshSchedule.objects.filter(pk=1).update(last_finished_at=timezone.now())
     return {"snapshots": len(wanted), "computed": refreshed, "deleted": deleted}
 
