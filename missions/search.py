@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from mandates.models import MandateArea
+from mandates.models import AreaAttestation, Mandate, MandateArea
 from missions.models import Mission
 
 __all__ = ["search_document_refresh", "search_terms", "text_search"]
@@ -59,10 +59,16 @@ def _search_vector():
 
     # The names of every area the mission's mandates hold or a source attests, in one string;
     # ordered so that the same data always gives the same document.
+    # Two indexed id subqueries, not `mandates__mission=... OR attestations__mission=...`: that
+    # OR over two outer joins made PostgreSQL scan every area assignment for every mission.
+    held = Mandate.mandate_areas.through.objects.filter(
+        mandate__mission=OuterRef(OuterRef("pk"))
+    ).values("mandatearea_id")
+    attested = AreaAttestation.objects.filter(mission=OuterRef(OuterRef("pk"))).values(
+        "mandate_area_id"
+    )
     areas = (
-        MandateArea.objects.filter(
-            Q(mandates__mission=OuterRef("pk")) | Q(attestations__mission=OuterRef("pk"))
-        )
+        MandateArea.objects.filter(Q(pk__in=held) | Q(pk__in=attested))
         .order_by()
         .values(group=Value(1))
         .annotate(text=StringAgg("name", delimiter=" ", distinct=True, order_by="name"))
