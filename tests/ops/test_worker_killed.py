@@ -142,7 +142,7 @@ def queue(tmp_path):
     yield name, client, start_worker
     for worker in workers:
         worker.stop()
-    client.delete(name)
+    client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
     for tag, raw in client.hgetall("unacked").items():
         if json.loads(raw)[2] == name:
             client.hdel("unacked", tag)
