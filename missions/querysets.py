@@ -7,10 +7,11 @@ from django.db.models import Q
 
 from mandates.choices import MandateCompleteness
 
-__all__ = ["MissionQuerySet", "PeriodQuerySet"]
+__all__ = ["MissionQuerySet", "PeriodQuerySet", "active_on_q"]
 
 
-def _active_on_q(day: date, prefix: str = "") -> Q:
+def active_on_q(day: date, prefix: str = "") -> Q:
+    """Return the condition "in force on `day`" on the period fields under `prefix`."""
     # Bounds are stored widened by their precision (missions/dates.py), so this is the rule
     # of DOMAIN.md: start <= D and (end is empty or end >= D). An unknown start is never active,
     # nor is a period known to have ended on a date no source gives.
@@ -37,7 +38,7 @@ class PeriodQuerySet(models.QuerySet):
 
     def active_on(self, day: date):
         """Return rows in force on `day`, imprecise bounds read at their widest."""
-        return self.filter(_active_on_q(day))
+        return self.filter(active_on_q(day))
 
     def active_during(self, year: int):
         """Return rows in force at any time in `year`."""
@@ -75,14 +76,14 @@ class MissionQuerySet(PeriodQuerySet):
         """Return missions whose mandate holds area `slug`: on day `on`, or in any mandate."""
         condition = Q(mandates__mandate_areas__slug=slug)
         if on is not None:
-            condition &= _active_on_q(on, prefix="mandates__")
+            condition &= active_on_q(on, prefix="mandates__")
         ids = self.model.objects.filter(condition).values("pk")
         return self.filter(pk__in=ids)
 
     def with_mandate_recorded(self, on: date):
         """Return missions with a complete mandate record in force on `on`."""
         # A partial record lists only attested areas: its mission's areas are unknown, not few.
-        condition = _active_on_q(on, prefix="mandates__") & Q(
+        condition = active_on_q(on, prefix="mandates__") & Q(
             mandates__completeness=MandateCompleteness.COMPLETE
         )
         ids = self.model.objects.filter(condition).values("pk")

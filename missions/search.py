@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from mandates.models import AreaAttestation, Mandate, MandateArea
-from missions.models import Mission
+from missions.models import Document, Mission
 
 __all__ = ["search_document_refresh", "search_terms", "text_search"]
 
@@ -50,6 +50,23 @@ def _every_term(terms: list[str], fields: tuple[str, ...]) -> Q:
             any_field |= Q(**{f"{name}__icontains": term})
         condition &= any_field
     return condition
+
+
+def _symbol_matches(terms: list[str]) -> QuerySet:
+    """Return the ids of missions whose acronym or a document symbol contains every term.
+
+    Each term is looked up in the small documents table first and reaches the missions through
+    their indexed foreign keys: joining every mandate to its document and filtering after the
+    join read every mandate of the registry for every search.
+    """
+    missions = Mission.objects.all()
+    for term in terms:
+        symbols = Document.objects.filter(symbol__icontains=term).values("pk")
+        mandated = Mandate.objects.filter(document__in=symbols).values("mission_id")
+        missions = missions.filter(
+            Q(acronym__icontains=term) | Q(founding_document__in=symbols) | Q(pk__in=mandated)
+        )
+    return missions.values("pk")
 
 
 def _search_vector():
@@ -122,7 +139,7 @@ def text_search(queryset: QuerySet, q: str) -> QuerySet:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        symbol_ids = Mission.objects.filter(_every_term(terms, SYMBOL_FIELDS)).values("pk")
+        symbol_ids = _symbol_matches(terms)
         query = SearchQuery(q, search_type="websearch", config="english")
         # Two id subqueries rather than `search_document @@ query OR ...`: an OR with the
         # symbol subquery could not use the GIN index, this inner query can.

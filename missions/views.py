@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -21,6 +21,7 @@ from mandates.models import Mandate, MandateArea
 from missions.api.filters import MissionFilterSet
 from missions.choices import MandatingBody, MissionKind
 from missions.models import Appointment, Cluster, Country, Mission, Region, Transition
+from missions.querysets import active_on_q
 
 from .forms import SearchForm
 from .search import search_terms, text_search
@@ -305,7 +306,10 @@ def _facet_options() -> dict[str, list[tuple[str, str]]]:
         "region": [(r.slug, r.name) for r in Region.objects.all()],
         "mandating_body": [(value, str(label)) for value, label in MandatingBody.choices],
         "country": [
-            (c.iso3, c.name) for c in Country.objects.filter(missions__isnull=False).distinct()
+            (c.iso3, c.name)
+            for c in Country.objects.filter(
+                Exists(Mission.host_countries.through.objects.filter(country=OuterRef("pk")))
+            )
         ],
         "mandate_area": [(a.slug, a.name) for a in MandateArea.objects.all()],
         "is_active": [("true", _("Active today")), ("false", _("Closed"))],
@@ -322,15 +326,72 @@ FACET_LABELS = {
     "is_active": gettext_lazy("Status"),
 }
 
-# What each facet counts by: a field of the mission or of a related row.
-FACET_FIELDS = {
+# The facets that take one value per mission, by what the grouped query below calls them.
+ONE_VALUED = {
     "cluster": "cluster__slug",
     "kind": "kind",
     "region": "region__slug",
     "mandating_body": "mandating_body",
-    "country": "host_countries__iso3",
-    "mandate_area": "mandates__mandate_areas__slug",
+    "is_active": "active",
 }
+
+
+def one_valued_facet_counts(names: list[str], ids, today: date) -> dict[str, Counter]:
+    """Count the missions `ids` by each one-valued facet of `names`, all in one query.
+
+    Grouping by every facet's value at once returns a few hundred rows at most, whatever the
+    number of missions; each facet's counts are sums over those groups.
+    """
+    if not names:
+        return {}
+    active = Case(
+        When(active_on_q(today), then=Value("true")),
+        default=Value("false"),
+        output_field=CharField(),
+    )
+    groups = (
+        Mission.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(active=active)
+        .values_list(*(ONE_VALUED[name] for name in names))
+        .annotate(n=Count("pk"))
+    )
+    counts = {name: Counter() for name in names}
+    for *values, n in groups:
+        for name, value in zip(names, values, strict=True):
+            counts[name][value] += n
+    return counts
+
+
+def facet_counts(name: str, ids, today: date) -> dict[str, int]:
+    """Count the missions `ids` (a subquery of ids) by the values of facet `name`: one query.
+
+    The missions are picked by id (a semi-join) so that joins of the search and filters never
+    repeat a mission; each count then reads only the table that holds the facet's value, and
+    only the mandate areas need a distinct count (a mission holds an area in many mandates).
+    """
+    missions = Mission.objects.filter(pk__in=ids).order_by()
+    if name == "is_active":
+        totals = missions.aggregate(
+            true=Count("pk", filter=active_on_q(today)), all=Count("pk")
+        )
+        return {"true": totals["true"], "false": totals["all"] - totals["true"]}
+    if name == "country":
+        rows = (
+            Mission.host_countries.through.objects.filter(mission__in=ids)
+            .values_list("country__iso3")
+            .annotate(n=Count("pk"))
+        )
+    elif name == "mandate_area":
+        rows = (
+            Mandate.mandate_areas.through.objects.filter(mandate__mission__in=ids)
+            .values_list("mandatearea__slug")
+            .annotate(n=Count("mandate__mission", distinct=True))
+        )
+    else:
+        field = {"cluster": "cluster__slug", "region": "region__slug"}.get(name, name)
+        rows = missions.values_list(field).annotate(n=Count("pk"))
+    return dict(rows.order_by())
 
 
 def _clean_facets(query, options) -> tuple[QueryDict, list[dict]]:
@@ -387,8 +448,9 @@ def run_search(query, *, paginate: bool = True) -> dict:
 
     The facets and time filters are MissionFilterSet's (the API's); a facet's counts are taken
     with every other filter applied, so picking a value shows what the others would give.
-    Queries: 4 for the facet vocabularies, 1 per facet, 1 status count, 1 total, 1 page and
-    1 host-country prefetch, whatever the data.
+    Queries, whatever the data: 4 for the facet vocabularies, 1 for the facets with no value
+    chosen that take one value per mission, 1 per other facet, 1 total, 1 page and 1
+    host-country prefetch.
     """
     form = SearchForm(query)
     page_args = form.cleaned()
@@ -433,23 +495,16 @@ def run_search(query, *, paginate: bool = True) -> dict:
 
     today = timezone.localdate()
     facets = []
+    # A facet with no value chosen counts the same missions as the results: those facets that
+    # take one value per mission are counted together.
+    shared = [name for name in ONE_VALUED if not facet_data.getlist(name)]
+    counted = one_valued_facet_counts(shared, filtered().order_by().values("pk"), today)
     for name in FACETS:
         selected = facet_data.getlist(name)
-        narrowed = filtered(without=name)
-        narrowed = narrowed.order_by()
-        if name == "is_active":
-            active_ids = Mission.objects.active_on(today).values("pk")
-            totals = narrowed.aggregate(
-                true=Count("pk", filter=Q(pk__in=active_ids), distinct=True),
-                all=Count("pk", distinct=True),
-            )
-            counts = {"true": totals["true"], "false": totals["all"] - totals["true"]}
+        if name in counted:
+            counts = counted[name]
         else:
-            field = FACET_FIELDS[name]
-            counts = {
-                row[field]: row["n"]
-                for row in narrowed.values(field).annotate(n=Count("pk", distinct=True))
-            }
+            counts = facet_counts(name, filtered(without=name).order_by().values("pk"), today)
         values = [
             {
                 "value": value,

@@ -43,6 +43,7 @@ __all__ = [
     "mandate_area_slugs",
     "mean_duration_years",
     "mean_mandate_areas",
+    "slugs",
     "women_heads_share",
     "year_windows",
 ]
@@ -194,11 +195,17 @@ def _first_year(population: Population) -> int | None:
 
 def mandate_area_slugs() -> list[str]:
     """Return every mandate area's slug, sorted."""
-    return list(_once(("mandate_area_slugs",), _mandate_area_slugs))
+    return slugs(MandateArea)
 
 
-def _mandate_area_slugs() -> list[str]:
-    return sorted(MandateArea.objects.values_list("slug", flat=True))
+def slugs(vocabulary) -> list[str]:
+    """Return the slugs of a vocabulary model (Cluster, Region, MandateArea), sorted."""
+    return list(
+        _once(
+            ("slugs", vocabulary._meta.label),
+            lambda: sorted(vocabulary.objects.values_list("slug", flat=True)),
+        )
+    )
 
 
 # -- one computation for many series (a refresh) ---------------------------------------------
@@ -247,10 +254,15 @@ def _by_cluster(
     years = (windows[0].ref_start, windows[0].ref_end, windows[-1].year, len(windows))
     key = (compute.__name__, years, broad, tuple(sorted(options.items())))
     rows = _once(key, lambda: compute(windows, broad, "cluster", **options))
+    return _once((*key, population.clusters, split), lambda: _narrowed(rows, population, split))
+
+
+def _narrowed(rows: list[dict], population: Population, split: str | None) -> list[dict]:
+    """Return the rows of `population`'s clusters from rows split by cluster, summed if no split."""
     if population.clusters:
         rows = [row for row in rows if row["group"] in population.clusters]
     if split == "cluster":
-        return [dict(row) for row in rows]
+        return rows
     summed: dict[tuple, dict] = {}
     for row in rows:
         total = summed.setdefault((row["year"], row.get("area", False)), {"group": None})
@@ -390,6 +402,18 @@ def _group_sql(split: str | None) -> str:
     return SPLITS[split] if split else "''"
 
 
+# Range statements group by ids (PostgreSQL groups hundreds of thousands of event rows by
+# integers about three times as fast as by text) and name the groups at the end (_Statement).
+_GROUP_IDS = {"cluster": "m.cluster_id", "region": "m.region_id"}
+_GROUP_NAMES = {"cluster": Cluster, "region": Region}
+
+
+def _group_id_sql(split: str | None) -> str:
+    if split is None:
+        return "CAST(NULL AS INTEGER)"
+    return _GROUP_IDS.get(split, SPLITS[split])
+
+
 def _fetch(sql: str, params: Sequence) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
@@ -415,8 +439,17 @@ class _Statement:
         self.params += list(params)
         return name
 
-    def fetch(self, select: str) -> list[tuple]:
-        return _fetch(f"WITH {', '.join(self.ctes)} {select}", self.params)
+    def fetch(self, select: str, split: str | None = None) -> list[tuple]:
+        """Return the rows of `select` (its second column `grp`), groups named by `split`."""
+        if split not in _GROUP_NAMES:
+            return _fetch(f"WITH {', '.join(self.ctes)} {select}", self.params)
+        names = _table(_GROUP_NAMES[split])
+        rows = _fetch(
+            f"WITH {', '.join(self.ctes)} SELECT q.*, n.slug FROM ({select}) q"  # noqa: S608
+            f" LEFT JOIN {names} n ON n.id = q.grp",
+            self.params,
+        )
+        return [(row[0], row[-1], *row[2:-1]) for row in rows]
 
 
 def _missions_cte(statement, windows, population, split, *, days=False) -> str:
@@ -434,9 +467,9 @@ def _missions_cte(statement, windows, population, split, *, days=False) -> str:
     )
     return statement.cte(
         "missions",
-        f"SELECT m.id AS mission_id, {_group_sql(split)} AS grp,"  # noqa: S608 (names are ours; values are parameters)
+        f"SELECT m.id AS mission_id, {_group_id_sql(split)} AS grp,"  # noqa: S608 (names are ours; values are parameters)
         f" {first} AS first_year, {last} AS last_year{day_numbers}"
-        f" FROM {_table(Mission)} m{_joins(split)} WHERE {_dated_sql('m')} AND {where}",
+        f" FROM {_table(Mission)} m WHERE {_dated_sql('m')} AND {where}",
         [False, *params],
         materialized=True,
     )
@@ -532,13 +565,17 @@ def _merged_cte(statement, name: str, ranges: str, keys: str) -> str:
     )
 
 
+# Event tags travel as small integers (cheaper to group by than text); _running names them.
+_TAGS = ("count", "active", "recorded", "areas", "holding", "start", "end", "ended", "heads")
+
+
 def _events_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
     """Return a SELECT of (year, keys, tag, delta): +weight where ranges begin, -weight after."""
     # One scan of `source` joined to two rows (+1, -1), not a UNION ALL of two scans: a source
     # read once is inlined by the planner instead of stored (and spilled to disk) first.
     return (
         f"SELECT CASE WHEN side.sign = 1 THEN first_year ELSE last_year + 1 END AS year,"  # noqa: S608
-        f" {keys}, '{tag}' AS tag, side.sign * ({weight}) AS delta"
+        f" {keys}, {_TAGS.index(tag):d} AS tag, side.sign * ({weight}) AS delta"
         f" FROM {source} CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) side"
         f" WHERE first_year <= last_year AND (side.sign = 1 OR last_year < {OPEN})"
     )
@@ -553,10 +590,10 @@ def _summed(keys: str, *events: str) -> str:
 
 
 def _running(rows: Iterable[tuple], windows: Sequence[YearWindow]) -> dict[tuple, int]:
-    """Return {(year, *key): total} from rows (year, *key, delta), for the windows' years."""
+    """Return {(year, *key, tag): total} from rows (year, *key, tag number, delta), per window."""
     deltas: dict[tuple, dict[int, int]] = {}
-    for year, *key, delta in rows:
-        per_year = deltas.setdefault(tuple(key), {})
+    for year, *key, tag, delta in rows:
+        per_year = deltas.setdefault((*key, _TAGS[tag]), {})
         per_year[year] = per_year.get(year, 0) + int(delta)
     totals = {}
     for key, per_year in deltas.items():
@@ -586,7 +623,7 @@ def _active_missions(windows, population, split):
         return []
     statement = _Statement()
     missions = _missions_cte(statement, windows, population, split)
-    rows = statement.fetch(_summed("grp", _events_sql(missions, "grp", "count")))
+    rows = statement.fetch(_summed("grp", _events_sql(missions, "grp", "count")), split)
     return [
         {"year": y, "group": _key(g), "count": c}
         for (y, g, _), c in _running(rows, windows).items()
@@ -671,7 +708,8 @@ def mean_mandate_areas(
             _events_sql("recorded_overlap", "grp", "recorded"),
             _events_sql("held_plain", "grp", "areas"),
             _events_sql("held_overlap", "grp", "areas"),
-        )
+        ),
+        split,
     )
     out: dict[tuple, dict] = {}
     for (year, group, tag), total in _running(rows, windows).items():
@@ -719,7 +757,8 @@ def _mandate_area_share(windows, population, split, *, areas=None, any_of=False)
     )
     rows = statement.fetch(
         f"SELECT s.year, s.grp, a.slug, s.tag, s.total FROM ({summed}) s"  # noqa: S608
-        f" LEFT JOIN {_table(MandateArea)} a ON a.id = s.area"
+        f" LEFT JOIN {_table(MandateArea)} a ON a.id = s.area",
+        split,
     )
     out = []
     for (year, group, slug, tag), total in _running(rows, windows).items():
@@ -764,7 +803,7 @@ def _mean_duration_years(windows, population, split):
             _events_sql(ended, "grp", "end", "end_day"),
             _events_sql(ended, "grp", "ended"),
         ]
-    rows = statement.fetch(_summed("grp", *events))
+    rows = statement.fetch(_summed("grp", *events), split)
     totals = _running(rows, windows)
     out = []
     for (year, group, tag), count in totals.items():
@@ -799,15 +838,17 @@ def women_heads_share(
     statement = _Statement()
     statement.cte(
         "tenures",
-        f"SELECT ap.person_id AS person_id, {_group_sql(split)} AS grp,"  # noqa: S608
+        f"SELECT ap.person_id AS person_id, {_group_id_sql(split)} AS grp,"  # noqa: S608
         f" p.gender AS gender, {first} AS first_year, {last} AS last_year"
         f" FROM {_table(Appointment)} ap JOIN {_table(Mission)} m ON m.id = ap.mission_id"
-        f"{_joins(split)} JOIN {_table(Person)} p ON p.id = ap.person_id"
+        f" JOIN {_table(Person)} p ON p.id = ap.person_id"
         f" WHERE {_dated_sql('ap')} AND {where}",
         [False, *params],
     )
     people = _merged_cte(statement, "people", "tenures", "person_id, grp, gender")
-    rows = statement.fetch(_summed("grp, gender", _events_sql(people, "grp, gender", "heads")))
+    rows = statement.fetch(
+        _summed("grp, gender", _events_sql(people, "grp, gender", "heads")), split
+    )
     out: dict[tuple, dict] = {}
     for (year, group, gender, _), total in _running(rows, windows).items():
         row = out.setdefault((year, group), {"heads": 0, "stated": 0, "women": 0})

@@ -326,10 +326,10 @@ def parse_params(metric: str, raw: Mapping) -> Params:
     category_filter = parse_categories(raw)
     clusters = _list(raw, "cluster")
     if clusters:
-        _known("cluster", clusters, Cluster.objects.values_list("slug", flat=True))
+        _known("cluster", clusters, agg.slugs(Cluster))
     regions = _list(raw, "region")
     if regions:
-        _known("region", regions, Region.objects.values_list("slug", flat=True))
+        _known("region", regions, agg.slugs(Region))
     bodies = _list(raw, "mandating_body")
     _known("mandating_body", bodies, MandatingBody.values)
     split = str(raw.get("split") or "").strip() or None
@@ -339,7 +339,7 @@ def parse_params(metric: str, raw: Mapping) -> Params:
     if areas and metric != "mandate_area_share":
         raise ParameterError("mandate_area", "applies to mandate_area_share only.")
     if areas:
-        _known("mandate_area", areas, MandateArea.objects.values_list("slug", flat=True))
+        _known("mandate_area", areas, agg.slugs(MandateArea))
     start, end = _year(raw, "start"), _year(raw, "end")
     if start is not None and end is not None and start > end:
         raise ParameterError("start", "must not be after end.")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -127,14 +127,29 @@ def statistics_refresh(
     workers never compute the same snapshot at once: the second waits, then finds it current.
     """
     parsed = _parse(metric, params)
-    identity = parsed.identity()
-    key = StatisticSnapshot.key_for(metric, identity)
-    if not StatisticSnapshot.objects.filter(key=key).exists():
-        try:
-            with transaction.atomic():
-                StatisticSnapshot.objects.create(key=key, metric=metric, params=identity)
-        except IntegrityError:  # created meanwhile by a concurrent request
-            pass
+    key = StatisticSnapshot.key_for(metric, parsed.identity())
+    _snapshots_create({key: (metric, parsed)})
+    return _snapshot_refresh(key, metric, parsed, fingerprint=fingerprint, force=force)
+
+
+def _snapshots_create(series: dict[str, tuple[str, Params]]) -> None:
+    """Store an empty snapshot for each series ({key: (metric, params)}) not stored yet."""
+    stored = StatisticSnapshot.objects.filter(key__in=list(series)).values_list("key", flat=True)
+    stored = set(stored)
+    # One created meanwhile by a concurrent request is left as it is (ON CONFLICT DO NOTHING).
+    StatisticSnapshot.objects.bulk_create(
+        [
+            StatisticSnapshot(key=key, metric=metric, params=parsed.identity())
+            for key, (metric, parsed) in series.items()
+            if key not in stored
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _snapshot_refresh(
+    key: str, metric: str, parsed: Params, *, fingerprint: str | None, force: bool
+) -> StatisticSnapshot:
     with transaction.atomic():
         # The stored results are only read if they are still current (then on first access):
         # a refresh replaces them, and decoding them first costs as much as writing them.
@@ -181,29 +196,30 @@ def statistics_refresh_all(*, force: bool = False, prune: bool = False) -> dict[
     now = timezone.now()
     RefreshSchedule.objects.filter(pk=1).update(pending_since=None, last_started_at=now)
     fingerprint = data_fingerprint()
-    wanted = _default_series()
-    deleted = statistics_prune(keep=list(wanted), now=now) if prune else 0
-    recent = StatisticSnapshot.objects.read_since(now - REFRESH_READ_WITHIN).exclude(
-        key__in=list(wanted)
-    )
-    for snapshot in recent.order_by("pk").only("key", "metric", "params"):
-        try:
-            wanted[snapshot.key] = (snapshot.metric, parse_params(snapshot.metric, snapshot.params))
-        except ParameterError as error:
-            # Its parameters no longer make sense (a vocabulary entry was removed).
-            logger.info("dropping statistics snapshot %s: %s", snapshot.pk, error)
-            snapshot.delete()
-    # Left as they are, but never served as current when the data changed.
-    StatisticSnapshot.objects.filter(stale=False).exclude(key__in=list(wanted)).exclude(
-        fingerprint=fingerprint
-    ).update(stale=True)
-    refreshed = 0
-    # Series of one population are read off one computation (reports.aggregations).
+    # Series of one population are read off one computation, vocabularies read once
+    # (reports.aggregations.computed_once).
     with computed_once():
-        for metric, parsed in wanted.values():
-            snapshot = statistics_refresh(
-                metric=metric, params=parsed, fingerprint=fingerprint, force=force
-            )
+        wanted = _default_series()
+        deleted = statistics_prune(keep=list(wanted), now=now) if prune else 0
+        recent = StatisticSnapshot.objects.read_since(now - REFRESH_READ_WITHIN).exclude(
+            key__in=list(wanted)
+        )
+        for snapshot in recent.order_by("pk").only("key", "metric", "params"):
+            try:
+                parsed = parse_params(snapshot.metric, snapshot.params)
+                wanted[snapshot.key] = (snapshot.metric, parsed)
+            except ParameterError as error:
+                # Its parameters no longer make sense (a vocabulary entry was removed).
+                logger.info("dropping statistics snapshot %s: %s", snapshot.pk, error)
+                snapshot.delete()
+        # Left as they are, but never served as current when the data changed.
+        StatisticSnapshot.objects.filter(stale=False).exclude(key__in=list(wanted)).exclude(
+            fingerprint=fingerprint
+        ).update(stale=True)
+        refreshed = 0
+        _snapshots_create(wanted)
+        for key, (metric, parsed) in wanted.items():
+            snapshot = _snapshot_refresh(key, metric, parsed, fingerprint=fingerprint, force=force)
             refreshed += snapshot.computed_at >= now
     RefreshSchedule.objects.filter(pk=1).update(last_finished_at=timezone.now())
     return {"snapshots": len(wanted), "computed": refreshed, "deleted": deleted}

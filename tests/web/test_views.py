@@ -492,3 +492,55 @@ def test_control_characters_in_stored_text_do_not_break_the_excel_download(clien
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "Office with a control character" in names
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"cluster": "field_mission", "region": "africa"}, {"q": "Sierra Leone", "kind": "country"}],
+)
+def test_every_facet_count_equals_a_count_of_the_missions_themselves(query):
+    """Each facet counts the missions that every other chosen filter leaves, by its own value."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from missions.views import run_search
+
+    params = QueryDict(mutable=True)
+    params.update(query)
+    facets = {f["name"]: f for f in run_search(params)["facets"]}
+    today = timezone.localdate()
+    missions = list(
+        Mission.objects.select_related("cluster", "region").prefetch_related(
+            "host_countries", "mandates__mandate_areas"
+        )
+    )
+    text_hits = (
+        {m.pk for m in run_search(QueryDict(f"q={query['q']}"), paginate=False)["missions"]}
+        if "q" in query
+        else {m.pk for m in missions}
+    )
+    values = {
+        "cluster": lambda m: {m.cluster.slug},
+        "kind": lambda m: {m.kind},
+        "region": lambda m: {m.region.slug} if m.region else set(),
+        # A mission whose mandating body no source gives is in no value of that facet.
+        "mandating_body": lambda m: {m.mandating_body} - {""},
+        "country": lambda m: {c.iso3 for c in m.host_countries.all()},
+        "mandate_area": lambda m: {
+            a.slug for mandate in m.mandates.all() for a in mandate.mandate_areas.all()
+        },
+        "is_active": lambda m: {"true" if m.is_active_on(today) else "false"},
+    }
+    for name, facet in facets.items():
+        others = {k: v for k, v in query.items() if k not in ("q", name)}
+        kept = [
+            m
+            for m in missions
+            if m.pk in text_hits and all(v in values[k](m) for k, v in others.items())
+        ]
+        expected = {}
+        for mission in kept:
+            for value in values[name](mission):
+                expected[value] = expected.get(value, 0) + 1
+        shown = {v["value"]: v["count"] for v in facet["values"] if v["count"]}
+        assert shown == expected, name
