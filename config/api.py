@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 
+import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -36,6 +37,7 @@ __all__ = [
     "ErrorSerializer",
     "FullCleanMixin",
     "JSONParser",
+    "JSONRenderer",
     "LimitOffsetPagination",
     "PreconditionFailed",
     "QueryParameterError",
@@ -285,6 +287,33 @@ class CSVRenderer(renderers.BaseRenderer):
             return []
 
 
+# -- JSON -------------------------------------------------------------------------------------
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's compact JSON, written by orjson (several times faster on a page of 100 rows).
+
+    Types orjson does not know (lazy strings, Decimal, dates, sets) go through DRF's encoder,
+    so the bytes are DRF's; indented or ASCII-only JSON (settings, the browsable API) is left
+    to DRF.
+    """
+
+    options = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        indent = self.get_indent(accepted_media_type, renderer_context or {})
+        if indent is not None or self.ensure_ascii or not self.compact:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            content = orjson.dumps(data, default=self.encoder_class().default, option=self.options)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, say: DRF's json writes it
+            return super().render(data, accepted_media_type, renderer_context)
+        # As DRF does: these two are valid JSON but end a line in JavaScript.
+        return content.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+
+
 # -- parsing --------------------------------------------------------------------------------
 
 
@@ -429,14 +458,14 @@ class ConditionalRequestMixin:
 
     def etag_for(self, data) -> str:
         """Return the ETag of `data` as a JSON GET renders it (for a write's response)."""
-        content = renderers.JSONRenderer().render(data, "application/json")
+        content = JSONRenderer().render(data, "application/json")
         return _etag("json", content)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code >= 400 and _wants_csv(request):
             # Errors stay JSON, whatever format the rows were asked in.
-            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
         if (
             request.method in ("GET", "HEAD")

@@ -10,15 +10,23 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_flex_fields import FlexFieldsModelSerializer
-from rest_framework import mixins, parsers, permissions, serializers, status, viewsets
+from rest_framework import (
+    mixins,
+    parsers,
+    permissions,
+    renderers,
+    serializers,
+    status,
+    viewsets,
+)
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from config.api import (
     ConditionalRequestMixin,
     CSVRenderer,
     ErrorSerializer,
     JSONParser,
+    JSONRenderer,
     StrictParametersMixin,
     parse_flag,
     stable_order,
@@ -280,7 +288,7 @@ class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
     detail_queryset = None
     detail_serializer_class = None
     brief_serializer_class = None
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    renderer_classes = [JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     schema = RegistrySchema()
 
