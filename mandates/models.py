@@ -97,6 +97,20 @@ class Mandate(Period, Sourced, TimeStamped):
                 fields=["mission", "start_date"], name="unique_mandate_start"
             ),
         ]
+        # Covering on PostgreSQL (SQLite ignores `include`): "in force on D" (the API's
+        # mandate_area with active_on) reads the index alone, across missions or for one.
+        indexes = [
+            models.Index(
+                fields=["start_date"],
+                include=["end_date", "end_unknown", "mission", "id"],
+                name="mandate_active_on_idx",
+            ),
+            models.Index(
+                fields=["mission", "start_date"],
+                include=["end_date", "end_unknown", "id"],
+                name="mandate_mission_period_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mission} {self.start}–{self.end or '…'}"

@@ -105,6 +105,15 @@ class Mission(Period, Sourced, TimeStamped):
         ordering = ["acronym"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
+        # Covering on PostgreSQL (SQLite ignores `include`): a cluster's missions in force on a
+        # day come from the index alone (the API's cluster with active_on).
+        indexes = [
+            models.Index(
+                fields=["cluster", "start_date"],
+                include=["end_date", "end_unknown", "id"],
+                name="mission_cluster_period_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.acronym
