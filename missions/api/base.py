@@ -25,6 +25,7 @@ from config.api import (
     ConditionalRequestMixin,
     CSVRenderer,
     ErrorSerializer,
+    FilterBackend,
     JSONParser,
     JSONRenderer,
     StrictParametersMixin,
@@ -289,6 +290,7 @@ class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
     detail_serializer_class = None
     brief_serializer_class = None
     renderer_classes = [JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    filter_backends = [FilterBackend]
     parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     schema = RegistrySchema()
 
