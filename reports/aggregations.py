@@ -4,7 +4,8 @@ Every function here is side-effect free: filters in, plain dicts and rows out. E
 metric is ONE statement (common table expressions, window functions, GROUP BY) that runs on
 PostgreSQL and SQLite alike; where their SQL differs (dates, GREATEST), it branches on
 `connection.vendor`. Its cost grows with the number of missions, mandates and mandate areas,
-not with missions x years (see "SQL building blocks").
+not with missions x years (see "SQL building blocks"). A refresh computes many series inside
+computed_once(), where series of one population share one statement (see there).
 
 The counting rules are DOMAIN.md's and missions/querysets.py's: dates are stored widened by
 their precision, so "active on D" is `start <= D and (end is null or end >= D)` and never a
