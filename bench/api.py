@@ -1,6 +1,6 @@
 """Benchmark of the REST API against a bare Django view (a measurement, not a test).
 
-    .venv/bin/python bench/api.py [--seconds 15] [--concurrency 8] [--workers 4]
+    .venv/bin/python bench/api.py [--seconds 15] [--concurrency 8] [--workers 4] [--threads 2]
 
 Loads a synthetic registry of 20,000 missions into the PostgreSQL database BENCH_DATABASE_URL
 (default postgres://postgres@127.0.0.1:5432/spm_api_bench, created if missing and reused by later
@@ -11,7 +11,9 @@ runs), serves the app with gunicorn on 127.0.0.1, and measures, at the given con
 - filtered: /api/v1/missions/?cluster=field_mission&active_on=2010-07-01&mandate_area=human-rights
 - detail:   /api/v1/missions/<id>/ of a field mission with several mandates
 
-It prints requests per second and latency percentiles, and the throughput ratio API/bare.
+It prints requests per second and latency percentiles, the throughput ratio API/bare, and the
+CPU time the server spent per request (gunicorn's processes and their PostgreSQL backends): the
+figure that stays put when something else shares the machine.
 Every request goes through the same middleware; throttling stays on with a rate too high to bite.
 """
 
@@ -39,6 +41,8 @@ SERVER_ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "0",
     "API_ANON_RATE": "100000000/minute",
+    # DRF's user throttle counts anonymous clients too (by address), at this rate.
+    "API_USER_RATE": "100000000/minute",
     "LOG_LEVEL": "WARNING",
     "AXES_ENABLED": "0",
 }
@@ -244,12 +248,43 @@ def _hammer(path: str, seconds: float, concurrency: int) -> tuple[list[float], i
     return latencies, errors[0]
 
 
+def _cpu_seconds(pids: set[int]) -> float:
+    """Return the CPU time (user and system) the processes `pids` have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone, or no /proc: its time is not counted
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server: subprocess.Popen, url: str) -> set[int]:
+    """Return gunicorn's processes and the PostgreSQL backends serving the benchmark database."""
+    import psycopg
+
+    pids = {server.pid}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
+                pids.add(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return pids | {pid for (pid,) in rows}
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def _serve(url: str, workers: int) -> subprocess.Popen:
+def _serve(url: str, workers: int, threads: int = 2) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": url, "SPM_BENCH_SERVE": "1"}
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -263,7 +298,7 @@ def _serve(url: str, workers: int) -> subprocess.Popen:
         "--worker-class",
         "gthread",
         "--threads",
-        "2",
+        str(threads),
         "--log-level",
         "warning",
     ]
@@ -286,6 +321,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -297,31 +333,42 @@ def main() -> None:
         "&mandate_area=human-rights",
         "detail": detail,
     }
-    server = _serve(url, args.workers)
+    server = _serve(url, args.workers, args.threads)
     results = {}
     try:
         for path in targets.values():
             _hammer(path, 2, args.concurrency)  # warm every worker's caches and connections
         for name, path in targets.items():
+            pids = _server_pids(server, url)
+            cpu = _cpu_seconds(pids)
             latencies, errors = _hammer(path, args.seconds, args.concurrency)
-            results[name] = (len(latencies) / args.seconds, latencies, errors)
+            cpu = _cpu_seconds(pids | _server_pids(server, url)) - cpu
+            results[name] = (len(latencies) / args.seconds, latencies, errors, cpu / len(latencies))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     print(
-        f"\n{MISSIONS} missions, PostgreSQL, gunicorn {args.workers} workers x 2 threads, "
-        f"concurrency {args.concurrency}, {args.seconds:g} s per target, {os.cpu_count()} CPUs"
+        f"\n{MISSIONS} missions, PostgreSQL, gunicorn {args.workers} workers x {args.threads} "
+        f"threads, concurrency {args.concurrency}, {args.seconds:g} s per target, "
+        f"{os.cpu_count()} CPUs"
     )
-    print(f"{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}  path")
-    for name, (rate, latencies, errors) in results.items():
+    print(
+        f"{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'cpu ms':>9}  path"
+    )
+    for name, (rate, latencies, errors, cpu) in results.items():
         p50, p95, p99 = (_percentile(latencies, q) * 1000 for q in (0.50, 0.95, 0.99))
         print(
-            f"{name:<10}{rate:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{errors:>8}  {targets[name]}"
+            f"{name:<10}{rate:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{errors:>8}{cpu * 1000:>9.1f}"
+            f"  {targets[name]}"
         )
-    bare = results["bare"][0]
+    bare, bare_cpu = results["bare"][0], results["bare"][3]
     for name in ("list", "filtered", "detail"):
-        print(f"ratio {name}/bare: {results[name][0] / bare:.2f}")
+        print(
+            f"ratio {name}/bare: {results[name][0] / bare:.2f} "
+            f"(server CPU per request: {bare_cpu / results[name][3]:.2f})"
+        )
     print(f"mean list latency {statistics.mean(results['list'][1]) * 1000:.1f} ms")
 
 
