@@ -496,7 +496,11 @@ def test_control_characters_in_stored_text_do_not_break_the_excel_download(clien
 
 @pytest.mark.parametrize(
     "query",
-    [{}, {"cluster": "field_mission", "region": "africa"}, {"q": "Sierra Leone", "kind": "country"}],
+    [
+        {},
+        {"cluster": "field_mission", "region": "africa"},
+        {"q": "Sierra Leone", "kind": "country"},
+    ],
 )
 def test_every_facet_count_equals_a_count_of_the_missions_themselves(query):
     """Each facet counts the missions that every other chosen filter leaves, by its own value."""
