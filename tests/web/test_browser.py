@@ -1,59 +1,21 @@
 """The analyst UI in Debian's chromium, driven by Playwright: htmx, charts, downloads, axe-core.
 
-The seed is committed once for the module (the server reads it from another connection on
-PostgreSQL) and removed afterwards: see `live_site` in conftest.py.
+The seed is committed once for the browser tests of a run (the server reads it from another
+connection on PostgreSQL) and removed afterwards: see conftest.py and live.py.
 """
 
 import csv
 import io
-import os
 import time
 from pathlib import Path
 
 import pytest
 
 from missions.models import Mission
-from tests.conftest import CHROMIUM
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(live_site):
-    """Chromium; it closes before the server stops, so no request thread outlives it."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread while the ORM calls here stay
-    # synchronous; set only for this module (a leaked value fails `check --deploy` elsewhere).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def site(live_site, db):
-    return live_site
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
 
 
 def wait_until(page, function: str, timeout: float = 10.0) -> None:
@@ -79,8 +41,8 @@ def result_count(page) -> int:
     return int(page.locator("#results-h").inner_text().split()[0])
 
 
-def test_search_for_words_gives_the_expected_mission_first(page, site):
-    page.goto(site + "/")
+def test_search_for_words_gives_the_expected_mission_first(page, live_site):
+    page.goto(live_site + "/")
     page.fill("#home-q", "Peacebuilding Office in Sierra Leone")
     page.press("#home-q", "Enter")
     page.wait_for_url("**/search/?q=Peacebuilding+Office+in+Sierra+Leone")
@@ -94,8 +56,8 @@ def test_search_for_words_gives_the_expected_mission_first(page, site):
     }
 
 
-def test_a_facet_changes_the_count_and_the_address_and_back_restores_them(page, site):
-    page.goto(site + "/search/")
+def test_a_facet_changes_the_count_and_the_address_and_back_restores_them(page, live_site):
+    page.goto(live_site + "/search/")
     everything = result_count(page)
     page.get_by_label("III. Field-based missions").check()
     page.wait_for_url("**cluster=field_mission**")
@@ -118,8 +80,8 @@ def test_a_facet_changes_the_count_and_the_address_and_back_restores_them(page, 
     assert "cluster=" not in page.url
 
 
-def test_typing_updates_results_and_keeps_the_focus_in_the_box(page, site):
-    page.goto(site + "/search/")
+def test_typing_updates_results_and_keeps_the_focus_in_the_box(page, live_site):
+    page.goto(live_site + "/search/")
     page.locator("#search-q").press_sequentially("UNIPSIL", delay=30)
     page.wait_for_url("**q=UNIPSIL**")
     wait_until(page, "() => document.querySelector('#results-h').innerText.includes('UNIPSIL')")
@@ -129,8 +91,8 @@ def test_typing_updates_results_and_keeps_the_focus_in_the_box(page, site):
     assert result_acronyms(page)[0] == "UNIPSIL"
 
 
-def test_pages_of_results_swap_in_place(page, site):
-    page.goto(site + "/search/?kind=country")
+def test_pages_of_results_swap_in_place(page, live_site):
+    page.goto(live_site + "/search/?kind=country")
     first_page = result_acronyms(page)
     page.locator("nav .pagination a", has_text="2").click()
     page.wait_for_url("**page=2**")
@@ -140,10 +102,10 @@ def test_pages_of_results_swap_in_place(page, site):
     assert page.evaluate("() => document.querySelectorAll('#search-app').length") == 1
 
 
-def test_search_works_without_javascript(browser, site):
+def test_search_works_without_javascript(browser, live_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site + "/search/")
+    page.goto(live_site + "/search/")
     page.get_by_label("I. Special envoys").check()
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**cluster=envoy**")
@@ -151,8 +113,8 @@ def test_search_works_without_javascript(browser, site):
     context.close()
 
 
-def test_mission_page_shows_lineage_and_timeline(page, site):
-    page.goto(site + "/missions/UNIPSIL/")
+def test_mission_page_shows_lineage_and_timeline(page, live_site):
+    page.goto(live_site + "/missions/UNIPSIL/")
     nodes = page.locator("#lineage .lineage .node .acr").all_inner_texts()
     assert nodes[nodes.index("UNAMSIL") :][:4] == ["UNAMSIL", "UNIOSIL", "UNIPSIL", "UNCT-SLE"]
     timeline = page.locator("svg.timeline")
@@ -164,8 +126,8 @@ def test_mission_page_shows_lineage_and_timeline(page, site):
     assert "UNIOSIL" in page.locator("h1").inner_text()
 
 
-def test_trends_draws_a_chart_with_the_seed_figures(page, site):
-    page.goto(site + "/trends/")
+def test_trends_draws_a_chart_with_the_seed_figures(page, live_site):
+    page.goto(live_site + "/trends/")
     page.wait_for_selector("#trend-chart[data-drawn]")
     data = page.evaluate(
         """() => {
@@ -187,8 +149,8 @@ def test_trends_draws_a_chart_with_the_seed_figures(page, site):
     assert "Mean number of mandate areas" in page.locator("#trend-h").inner_text()
 
 
-def test_csv_download_matches_the_page(page, site):
-    page.goto(site + "/search/?q=Sierra+Leone&sort=acronym")
+def test_csv_download_matches_the_page(page, live_site):
+    page.goto(live_site + "/search/?q=Sierra+Leone&sort=acronym")
     on_page = result_acronyms(page)
     with page.expect_download() as download:
         page.click("a[data-download=csv]")
@@ -197,8 +159,8 @@ def test_csv_download_matches_the_page(page, site):
     assert len(on_page) == result_count(page) > 3
 
 
-def test_landscape_on_1_july_2013_shows_37_missions(page, site):
-    page.goto(site + "/")
+def test_landscape_on_1_july_2013_shows_37_missions(page, live_site):
+    page.goto(live_site + "/")
     page.fill("#home-as-of", "2013-07-01")
     page.click("form[action='/landscape/'] button")
     page.wait_for_url("**/landscape/?as_of=2013-07-01")
@@ -206,8 +168,8 @@ def test_landscape_on_1_july_2013_shows_37_missions(page, site):
     assert page.locator("table a[href^='/missions/']").count() == 37
 
 
-def test_language_switcher_shows_the_page_in_french(page, site):
-    page.goto(site + "/missions/UNIPSIL/")
+def test_language_switcher_shows_the_page_in_french(page, live_site):
+    page.goto(live_site + "/missions/UNIPSIL/")
     page.select_option("#language-select", "fr")
     wait_until(page, "() => document.documentElement.lang === 'fr'")
     assert page.url.endswith("/missions/UNIPSIL/")
@@ -226,13 +188,13 @@ PAGES = [
 ]
 
 
-def test_axe_finds_no_serious_violation_on_the_main_pages(browser, site):
+def test_axe_finds_no_serious_violation_on_the_main_pages(browser, live_site):
     # axe is injected as an inline script, which the site's CSP would (rightly) refuse.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     found = {}
     for path in PAGES:
-        page.goto(site + path)
+        page.goto(live_site + path)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from tests.web.test_browser import browser, site  # noqa: F401 (fixtures: chromium, the server)
+from tests.web.live import CommittedRows
 
 pytestmark = pytest.mark.browser
 
@@ -60,9 +60,11 @@ MISSION_PAGE = [
 
 
 @pytest.fixture(scope="module")
-def stored(live_site, django_db_blocker):
-    """Commit a mission whose every text is markup; live_site deletes the rows afterwards."""
+def stored(live_site_server, django_db_blocker):
+    """Commit a mission whose every text is markup, for the module; delete it afterwards, so
+    that the other browser tests, served by the same server, never see it."""
     from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
     from django.test import Client
 
     from mandates.models import Benchmark, MandateArea
@@ -78,6 +80,7 @@ def stored(live_site, django_db_blocker):
     )
 
     with django_db_blocker.unblock():
+        rows = CommittedRows()
         region = Region.objects.create(slug="xss-region", name=PAYLOADS["region"])
         area = MandateArea.objects.create(slug="xss-area", name=PAYLOADS["area"])
         document = DocumentFactory(
@@ -109,7 +112,10 @@ def stored(live_site, django_db_blocker):
         client = Client()
         client.force_login(admin)
         session = client.cookies["sessionid"].value
-    return {"mission": mission, "session": session}
+    yield {"mission": mission, "session": session}
+    with django_db_blocker.unblock():
+        rows.delete()
+        Session.objects.filter(session_key=session).delete()  # not an integer primary key
 
 
 def pages(mission) -> list[tuple[str, list[str]]]:
@@ -150,9 +156,9 @@ INJECTED = """() => {
 
 
 @pytest.mark.parametrize("csp", ["enforced", "bypassed"])
-def test_stored_markup_renders_as_text_and_never_runs(browser, site, stored, csp):  # noqa: F811
+def test_stored_markup_renders_as_text_and_never_runs(browser, live_site, stored, csp):
     context = browser.new_context(bypass_csp=csp == "bypassed")
-    context.add_cookies([{"name": "sessionid", "value": stored["session"], "url": site}])
+    context.add_cookies([{"name": "sessionid", "value": stored["session"], "url": live_site}])
     page = context.new_page()
     page.set_default_timeout(15000)
     dialogs, violations = [], []
@@ -165,7 +171,7 @@ def test_stored_markup_renders_as_text_and_never_runs(browser, site, stored, csp
     )
     problems, labels = {}, {}
     for path, shown in pages(stored["mission"]):
-        response = page.goto(site + path)
+        response = page.goto(live_site + path)
         assert response.status == 200, path
         if path.startswith("/trends/"):
             page.wait_for_selector("#trend-chart[data-drawn]")
