@@ -387,8 +387,30 @@ def _dated_sql(alias: str) -> str:
 
 
 def _population_sql(population: Population) -> tuple[str, list]:
-    sql, params = population.queryset().order_by().values("pk").query.sql_with_params()
-    return f"m.id IN ({sql})", list(params)
+    """Return a condition on missions `m` that Population.queryset() also expresses."""
+    # Written on `m` itself: `m.id IN (<the queryset>)` made PostgreSQL read the missions
+    # twice in every statement (about a third of a small statement's time).
+    clauses, params = [], []
+
+    def marks(values) -> str:
+        params.extend(values)
+        return ", ".join(["%s"] * len(values))
+
+    if population.categories:
+        clauses.append(f"m.category IN ({marks(population.categories)})")
+    if population.clusters:
+        clauses.append(
+            f"m.cluster_id IN (SELECT id FROM {_table(Cluster)}"  # noqa: S608 (values are parameters)
+            f" WHERE slug IN ({marks(population.clusters)}))"
+        )
+    if population.regions:
+        clauses.append(
+            f"m.region_id IN (SELECT id FROM {_table(Region)}"  # noqa: S608 (values are parameters)
+            f" WHERE slug IN ({marks(population.regions)}))"
+        )
+    if population.mandating_bodies:
+        clauses.append(f"m.mandating_body IN ({marks(population.mandating_bodies)})")
+    return " AND ".join(clauses) or "1 = 1", params
 
 
 def _joins(split: str | None) -> str:

@@ -54,6 +54,11 @@ SERIES = [
     ("women_heads_share", {"reference": "any", "split": "region"}),
     ("established", {"split": "mandating_body", "category": "all"}),
     ("closed", {"split": "region"}),
+    # Every population filter (reports.aggregations writes them in SQL of its own).
+    ("active_missions", {"region": "africa,asia", "mandating_body": "security_council"}),
+    ("mean_mandate_areas", {"cluster": "envoy,field_mission", "region": "africa"}),
+    ("women_heads_share", {"category": "all", "mandating_body": "general_assembly"}),
+    ("mean_duration_years", {"cluster": "envoy", "split": "cluster"}),
 ]
 
 
