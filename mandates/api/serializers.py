@@ -1,9 +1,14 @@
 """Serializers of the mandates app: the area taxonomy with its tasks, and mandate periods."""
 
-from rest_flex_fields import FlexFieldsModelSerializer
 from rest_framework import serializers
 
-from missions.api.base import BriefRelatedField, LinkField, PartialDateField
+from missions.api.base import (
+    BriefRelatedField,
+    FlexModelSerializer,
+    LinkField,
+    ModelSerializer,
+    PartialDateField,
+)
 from missions.api.serializers import (
     PERIOD_FIELDS,
     PERIOD_READ_ONLY,
@@ -27,7 +32,7 @@ __all__ = [
 ]
 
 
-class MandatedTaskSerializer(serializers.ModelSerializer):
+class MandatedTaskSerializer(ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -35,7 +40,7 @@ class MandatedTaskSerializer(serializers.ModelSerializer):
         fields = ["id", "area", "name"]
 
 
-class MandateAreaBriefSerializer(FlexFieldsModelSerializer):
+class MandateAreaBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:mandate-area-detail")
 
     class Meta:
@@ -52,7 +57,7 @@ class MandateAreaSerializer(RegistrySerializer):
         fields = ["id", "url", "slug", "name", "description", "source", "tasks"]
 
 
-class MandateBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
+class MandateBriefSerializer(PeriodMixin, FlexModelSerializer):
     url = LinkField(view_name="api:mandate-detail")
     mission = serializers.SlugRelatedField(slug_field="acronym", read_only=True)
 

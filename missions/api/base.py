@@ -1,5 +1,7 @@
 """The registry's viewset bases and shared serializer fields (config/api.py holds the plumbing)."""
 
+import copy
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -9,7 +11,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
-from rest_flex_fields import FlexFieldsModelSerializer
+from rest_flex_fields.serializers import FlexFieldsSerializerMixin
 from rest_framework import (
     mixins,
     parsers,
@@ -38,9 +40,11 @@ from ..dates import format_partial_date, parse_partial_date
 __all__ = [
     "ClosePermission",
     "BriefRelatedField",
+    "FlexModelSerializer",
     "ChangePermission",
     "KeyRelatedField",
     "LinkField",
+    "ModelSerializer",
     "PartialDateField",
     "ReadOnlyRegistryViewSet",
     "RegistrySchema",
@@ -187,6 +191,33 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
         return auto_schema.resolve_serializer(self.target.brief, direction).ref
 
 
+# -- serializer bases -------------------------------------------------------------------------
+
+
+class ModelFieldsOnceMixin:
+    """Build a ModelSerializer's fields from its model once per class, not once per instance.
+
+    DRF introspects the model again for every serializer instance, and a mission detail holds a
+    dozen nested ones. What it builds depends on the class alone, so each instance gets a deep
+    copy of the first build, as DRF already copies declared fields.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = cls._built_fields = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class ModelSerializer(ModelFieldsOnceMixin, serializers.ModelSerializer):
+    """DRF's ModelSerializer, its fields built once per class."""
+
+
+class FlexModelSerializer(FlexFieldsSerializerMixin, ModelSerializer):
+    """drf-flex-fields' serializer (`?fields=`, `?omit=`), its fields built once per class."""
+
+
 # -- permissions ------------------------------------------------------------------------------
 
 
@@ -245,7 +276,7 @@ class RegistrySchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "response" and isinstance(serializer, FlexFieldsModelSerializer):
+        if direction == "response" and isinstance(serializer, FlexFieldsSerializerMixin):
             # ?fields=, ?omit= and ?brief=1 may leave any field out of a response.
             schema.pop("required", None)
         return schema

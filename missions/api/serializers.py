@@ -6,7 +6,6 @@ from types import SimpleNamespace
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_flex_fields import FlexFieldsModelSerializer
 from rest_framework import serializers
 
 from config.api import FullCleanMixin
@@ -26,7 +25,14 @@ from ..models import (
     Region,
     Transition,
 )
-from .base import BriefRelatedField, KeyRelatedField, LinkField, PartialDateField
+from .base import (
+    BriefRelatedField,
+    FlexModelSerializer,
+    KeyRelatedField,
+    LinkField,
+    ModelSerializer,
+    PartialDateField,
+)
 
 __all__ = [
     "AppointmentSerializer",
@@ -67,14 +73,14 @@ class PeriodMixin(serializers.Serializer):
     end = PartialDateField("end_date", "end")
 
 
-class RegistrySerializer(FullCleanMixin, FlexFieldsModelSerializer):
+class RegistrySerializer(FullCleanMixin, FlexModelSerializer):
     """A registry model, validated by its full_clean() and trimmed by `?fields=`/`?omit=`."""
 
 
 # -- brief forms (nested references) ------------------------------------------------------------
 
 
-class MissionBriefSerializer(FlexFieldsModelSerializer):
+class MissionBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:mission-detail")
 
     class Meta:
@@ -82,7 +88,7 @@ class MissionBriefSerializer(FlexFieldsModelSerializer):
         fields = ["id", "url", "acronym", "name"]
 
 
-class DocumentBriefSerializer(FlexFieldsModelSerializer):
+class DocumentBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:document-detail")
 
     class Meta:
@@ -90,7 +96,7 @@ class DocumentBriefSerializer(FlexFieldsModelSerializer):
         fields = ["id", "url", "symbol", "title"]
 
 
-class PersonBriefSerializer(FlexFieldsModelSerializer):
+class PersonBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:person-detail")
 
     class Meta:
@@ -98,7 +104,7 @@ class PersonBriefSerializer(FlexFieldsModelSerializer):
         fields = ["id", "url", "name"]
 
 
-class OrganizationBriefSerializer(FlexFieldsModelSerializer):
+class OrganizationBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:organization-detail")
 
     class Meta:
@@ -106,7 +112,7 @@ class OrganizationBriefSerializer(FlexFieldsModelSerializer):
         fields = ["id", "url", "acronym", "name"]
 
 
-class CountryBriefSerializer(FlexFieldsModelSerializer):
+class CountryBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:country-detail")
 
     class Meta:
@@ -114,7 +120,7 @@ class CountryBriefSerializer(FlexFieldsModelSerializer):
         fields = ["id", "url", "iso3", "name"]
 
 
-class RegionBriefSerializer(FlexFieldsModelSerializer):
+class RegionBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:region-detail")
 
     class Meta:
@@ -122,7 +128,7 @@ class RegionBriefSerializer(FlexFieldsModelSerializer):
         fields = ["id", "url", "slug", "name"]
 
 
-class TransitionBriefSerializer(FlexFieldsModelSerializer):
+class TransitionBriefSerializer(FlexModelSerializer):
     url = LinkField(view_name="api:transition-detail")
     date = PartialDateField("date", "start", read_only=True)
 
@@ -131,7 +137,7 @@ class TransitionBriefSerializer(FlexFieldsModelSerializer):
         fields = ["id", "url", "date", "kind"]
 
 
-class AppointmentBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
+class AppointmentBriefSerializer(PeriodMixin, FlexModelSerializer):
     url = LinkField(view_name="api:appointment-detail")
 
     class Meta:
@@ -142,7 +148,7 @@ class AppointmentBriefSerializer(PeriodMixin, FlexFieldsModelSerializer):
 # -- vocabularies and documents -----------------------------------------------------------------
 
 
-class ClusterSerializer(serializers.ModelSerializer):
+class ClusterSerializer(ModelSerializer):
     class Meta:
         model = Cluster
         fields = ["slug", "numeral", "name"]
@@ -152,7 +158,7 @@ class RegionSerializer(RegionBriefSerializer):
     """A region is all brief: slug and name."""
 
 
-class CountrySerializer(FlexFieldsModelSerializer):
+class CountrySerializer(FlexModelSerializer):
     url = LinkField(view_name="api:country-detail")
 
     class Meta:
@@ -332,7 +338,7 @@ class CurrentAreasMixin(serializers.Serializer):
         return MandateAreaRefSerializer(ordered, many=True, context=self.context).data
 
 
-class MissionMandateSerializer(PeriodMixin, serializers.ModelSerializer):
+class MissionMandateSerializer(PeriodMixin, ModelSerializer):
     url = LinkField(view_name="api:mandate-detail")
     document = DocumentBriefSerializer(read_only=True, allow_null=True)
     mandate_areas = MandateAreaRefSerializer(many=True, read_only=True)
@@ -350,7 +356,7 @@ class MissionMandateSerializer(PeriodMixin, serializers.ModelSerializer):
         ]
 
 
-class TransitionInSerializer(serializers.ModelSerializer):
+class TransitionInSerializer(ModelSerializer):
     url = LinkField(view_name="api:transition-detail")
     predecessor = MissionBriefSerializer(read_only=True)
     date = PartialDateField("date", "start", read_only=True)
@@ -369,7 +375,7 @@ class TransitionOutSerializer(TransitionInSerializer):
         fields = ["id", "url", "successor", "date", "kind", "country", "document", "source"]
 
 
-class HeadSerializer(PeriodMixin, serializers.ModelSerializer):
+class HeadSerializer(PeriodMixin, ModelSerializer):
     url = LinkField(view_name="api:appointment-detail")
     person = PersonBriefSerializer(read_only=True)
 
@@ -378,7 +384,7 @@ class HeadSerializer(PeriodMixin, serializers.ModelSerializer):
         fields = ["id", "url", "person", "title", *PERIOD_FIELDS, "source"]
 
 
-class PartnerSerializer(PeriodMixin, serializers.ModelSerializer):
+class PartnerSerializer(PeriodMixin, ModelSerializer):
     organization = OrganizationBriefSerializer(read_only=True)
 
     class Meta:
