@@ -237,16 +237,21 @@ def report(step: Step, workers: int) -> None:
 
 
 def ready_for_search() -> None:
-    """Compute missing search documents (bulk-loaded rows have none) and refresh the planner's
-    statistics, as a deployment's rebuild command and autovacuum would."""
+    """Compute what the search reads (bulk-loaded rows have no search document and no area
+    holdings) and refresh the planner's statistics, as `search_index_rebuild` and autovacuum
+    would after a bulk load."""
     from django.db import connection
 
+    from mandates.models import AreaHolding
     from missions.models import Mission
-    from missions.search import search_document_refresh
+    from missions.search import search_index_refresh
 
-    if Mission.objects.filter(search_document__isnull=True).exists():
-        print("computing search documents ...", flush=True)
-        search_document_refresh(mission_ids=None)
+    if (
+        Mission.objects.filter(search_document__isnull=True).exists()
+        or not AreaHolding.objects.exists()
+    ):
+        print("computing search documents and area holdings ...", flush=True)
+        search_index_refresh(mission_ids=None)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 

@@ -10,7 +10,7 @@ from missions.querysets import PeriodQuerySet
 
 from .choices import MandateCompleteness
 
-__all__ = ["AreaAttestation", "Benchmark", "Mandate", "MandateArea", "MandatedTask"]
+__all__ = ["AreaAttestation", "AreaHolding", "Benchmark", "Mandate", "MandateArea", "MandatedTask"]
 
 
 class MandateArea(models.Model):
@@ -188,6 +188,27 @@ class AreaAttestation(Sourced):
 
     def __str__(self) -> str:
         return f"{self.mission}: {self.mandate_area.slug}"
+
+
+class AreaHolding(models.Model):
+    """That some mandate of a mission held an area at some time: derived, never edited.
+
+    One row per mission and area, recomputed from the mandates whenever they change
+    (missions.signals; `manage.py search_index_rebuild` after bulk writes that send no
+    signal). The search page counts the missions holding each area from these rows: a
+    distinct count over every mandate's areas read them all for every search.
+    """
+
+    mission = models.ForeignKey(Mission, models.CASCADE, related_name="area_holdings")
+    mandate_area = models.ForeignKey(MandateArea, models.CASCADE, related_name="holdings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "mandate_area"], name="unique_area_holding")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission_id}: {self.mandate_area_id}"
 
 
 class Benchmark(Sourced, TimeStamped):

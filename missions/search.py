@@ -3,6 +3,8 @@
 On PostgreSQL each mission keeps a weighted `search_document` (acronym and name A, mandate
 area names B, notes C), served by a GIN index (migration 0004) and kept fresh by
 missions.signals. Elsewhere (SQLite) the column stays NULL and the search matches substrings.
+On every database the areas each mission's mandates held are kept as one row a pair
+(mandates.models.AreaHolding), which the search page's area facet counts.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     F,
@@ -25,10 +27,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from mandates.models import AreaAttestation, Mandate, MandateArea
+from mandates.models import AreaAttestation, AreaHolding, Mandate, MandateArea
 from missions.models import Document, Mission
 
-__all__ = ["search_document_refresh", "search_terms", "text_search"]
+__all__ = [
+    "area_holdings_refresh",
+    "search_document_refresh",
+    "search_index_refresh",
+    "search_terms",
+    "text_search",
+]
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 # Acronyms and document symbols ("S/RES/1829 (2008)") are matched as substrings: the text
@@ -118,6 +126,30 @@ def search_document_refresh(*, mission_ids: Iterable[int] | None) -> int:
         missions = missions.filter(pk__in=mission_ids)
     # A queryset update: no save(), so no signal, no history record and no new updated_at.
     return missions.update(search_document=_search_vector())
+
+
+def area_holdings_refresh(*, mission_ids: Iterable[int] | None) -> None:
+    """Recompute which areas the mandates of `mission_ids` (None: of every mission) held."""
+    holdings = AreaHolding.objects.all()
+    links = Mandate.mandate_areas.through.objects.all()
+    if mission_ids is not None:
+        mission_ids = sorted(set(mission_ids))
+        holdings = holdings.filter(mission__in=mission_ids)
+        links = links.filter(mandate__mission__in=mission_ids)
+    pairs = links.values_list("mandate__mission_id", "mandatearea_id").distinct().order_by()
+    with transaction.atomic():  # readers see the old rows or the new ones, never neither
+        holdings.delete()
+        AreaHolding.objects.bulk_create(
+            [AreaHolding(mission_id=mission, mandate_area_id=area) for mission, area in pairs],
+            batch_size=5000,
+        )
+
+
+def search_index_refresh(*, mission_ids: Iterable[int] | None) -> None:
+    """Recompute what the search reads of `mission_ids` (None: of every mission): the search
+    documents (PostgreSQL) and the areas each mission's mandates held (the area facet)."""
+    search_document_refresh(mission_ids=mission_ids)
+    area_holdings_refresh(mission_ids=mission_ids)
 
 
 def text_search(queryset: QuerySet, q: str) -> QuerySet:

@@ -1,9 +1,10 @@
-"""Keep each mission's search document in step with what it is built from.
+"""Keep what the search reads of each mission in step with what it is built from.
 
-This is a derived column, like a cache (STYLE.md allows signals for that). The handlers only
-collect the ids of the missions whose document is stale; once the transaction commits, one
-UPDATE recomputes them all (missions.search.search_document_refresh). Bulk writes that send
-no signal (QuerySet.update, bulk_create) need `manage.py search_index_rebuild`.
+The search document (PostgreSQL) and the areas a mission's mandates held are derived data,
+like a cache (STYLE.md allows signals for that). The handlers only collect the ids of the
+missions whose derived data is stale; once the transaction commits, one refresh recomputes them
+all (missions.search.search_index_refresh). Bulk writes that send no signal (QuerySet.update,
+bulk_create) need `manage.py search_index_rebuild`.
 """
 
 from django.db import connection, transaction
@@ -25,10 +26,10 @@ class _Refresh:
         self.done = False
 
     def run(self) -> None:
-        from .search import search_document_refresh
+        from .search import search_index_refresh
 
         self.done = True
-        search_document_refresh(mission_ids=self.mission_ids)
+        search_index_refresh(mission_ids=self.mission_ids)
 
 
 def _stale(mission_ids) -> None:
@@ -38,9 +39,9 @@ def _stale(mission_ids) -> None:
         return
     current = transaction.get_connection()
     if not current.in_atomic_block:  # autocommit: the write is already committed
-        from .search import search_document_refresh
+        from .search import search_index_refresh
 
-        search_document_refresh(mission_ids=mission_ids)
+        search_index_refresh(mission_ids=mission_ids)
         return
     for _sids, func, _robust in current.run_on_commit:
         pending = getattr(func, "__self__", None)
@@ -109,11 +110,11 @@ def area_deleting(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Connect the handlers to every model the search document is built from (PostgreSQL)."""
-    if connection.vendor != "postgresql":  # elsewhere no document is stored: spare the queries
-        return
+    """Connect the handlers to every model the search's derived data is built from."""
     uid = DISPATCH_UID
-    post_save.connect(mission_saved, sender=Mission, dispatch_uid=f"{uid}.mission")
+    # The area holdings follow the mandates everywhere; the documents exist on PostgreSQL only.
+    if connection.vendor == "postgresql":
+        post_save.connect(mission_saved, sender=Mission, dispatch_uid=f"{uid}.mission")
     for model in (Mandate, AreaAttestation):
         name = model._meta.model_name
         pre_save.connect(_previous_mission, sender=model, dispatch_uid=f"{uid}.{name}.pre")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from mandates.models import Mandate, MandateArea
+from mandates.models import AreaHolding, Mandate, MandateArea
 from missions.api.filters import MissionFilterSet
 from missions.choices import MandatingBody, MissionKind
 from missions.models import Appointment, Cluster, Country, Mission, Region, Transition
@@ -368,7 +368,7 @@ def facet_counts(name: str, ids, today: date) -> dict[str, int]:
 
     The missions are picked by id (a semi-join) so that joins of the search and filters never
     repeat a mission; each count then reads only the table that holds the facet's value, and
-    only the mandate areas need a distinct count (a mission holds an area in many mandates).
+    the mandate areas are counted from the derived table of the areas each mission held.
     """
     missions = Mission.objects.filter(pk__in=ids).order_by()
     if name == "is_active":
@@ -382,11 +382,11 @@ def facet_counts(name: str, ids, today: date) -> dict[str, int]:
             .values_list("country__iso3")
             .annotate(n=Count("pk"))
         )
-    elif name == "mandate_area":
+    elif name == "mandate_area":  # one row a mission and area it ever held
         rows = (
-            Mandate.mandate_areas.through.objects.filter(mandate__mission__in=ids)
-            .values_list("mandatearea__slug")
-            .annotate(n=Count("mandate__mission", distinct=True))
+            AreaHolding.objects.filter(mission__in=ids)
+            .values_list("mandate_area__slug")
+            .annotate(n=Count("pk"))
         )
     else:
         field = {"cluster": "cluster__slug", "region": "region__slug"}.get(name, name)

@@ -20,7 +20,7 @@ def seed_module(django_db_setup, django_db_blocker):
     """Import the seed bundle once for a module's tests; each test still runs in its own
     savepoint, and everything is rolled back when the module is done."""
     from missions.bundle import registry_import
-    from missions.search import search_document_refresh
+    from missions.search import search_index_refresh
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -29,7 +29,7 @@ def seed_module(django_db_setup, django_db_blocker):
             registry_import(directory=SEED_DIR)
             # This transaction never commits: do what the commit would do for the search, and
             # drop its callbacks, so that a test's django_capture_on_commit_callbacks sees its own.
-            search_document_refresh(mission_ids=None)
+            search_index_refresh(mission_ids=None)
             connection.run_on_commit.clear()
             yield
         finally:

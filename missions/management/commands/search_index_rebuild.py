@@ -1,17 +1,25 @@
-"""Recompute every mission's search document now (after bulk writes that send no signal)."""
+"""Recompute what the search reads of every mission now (after bulk writes that send no signal)."""
 
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from missions.search import search_document_refresh
+from mandates.models import AreaHolding
+from missions.search import search_index_refresh
 
 
 class Command(BaseCommand):
-    help = "Recompute the full-text search document of every mission (PostgreSQL only)."
+    help = (
+        "Recompute every mission's full-text search document (PostgreSQL) and the mandate "
+        "areas each mission held (the search page's area facet)."
+    )
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
+        search_index_refresh(mission_ids=None)
+        if connection.vendor == "postgresql":
+            from missions.models import Mission
+
+            count = Mission.objects.exclude(search_document=None).count()
+            self.stdout.write(f"{count} search document(s) rebuilt.")
+        else:
             self.stdout.write("No search documents to rebuild: the database is not PostgreSQL.")
-            return
-        count = search_document_refresh(mission_ids=None)
-        self.stdout.write(f"{count} search document(s) rebuilt.")
+        self.stdout.write(f"{AreaHolding.objects.count()} mission-area holding(s) rebuilt.")
