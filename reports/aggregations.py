@@ -16,11 +16,13 @@ period overlaps any day of it. tests/reports/test_vocabulary.py checks that both
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import accumulate
 
 from django.db import connection
 from django.db.models import Count, Min
@@ -258,6 +260,9 @@ def _by_cluster(
     return _once((*key, population.clusters, split), lambda: _narrowed(rows, population, split))
 
 
+_NOT_SUMMED = frozenset(("year", "area", "group"))
+
+
 def _narrowed(rows: list[dict], population: Population, split: str | None) -> list[dict]:
     """Return the rows of `population`'s clusters from rows split by cluster, summed if no split."""
     if population.clusters:
@@ -266,11 +271,13 @@ def _narrowed(rows: list[dict], population: Population, split: str | None) -> li
         return rows
     summed: dict[tuple, dict] = {}
     for row in rows:
-        total = summed.setdefault((row["year"], row.get("area", False)), {"group": None})
+        key = (row["year"], row.get("area", False))
+        total = summed.get(key)
+        if total is None:
+            summed[key] = {**row, "group": None}  # a copy: `rows` are shared
+            continue
         for name, value in row.items():
-            if name in ("year", "area"):
-                total[name] = value
-            elif name != "group":
+            if name not in _NOT_SUMMED:
                 total[name] = total.get(name, 0) + value
     return list(summed.values())
 
@@ -614,20 +621,24 @@ def _summed(keys: str, *events: str) -> str:
 
 def _running(rows: Iterable[tuple], windows: Sequence[YearWindow]) -> dict[tuple, int]:
     """Return {(year, *key, tag): total} from rows (year, *key, tag number, delta), per window."""
-    deltas: dict[tuple, dict[int, int]] = {}
-    for year, *key, tag, delta in rows:
-        per_year = deltas.setdefault((*key, _TAGS[tag]), {})
-        per_year[year] = per_year.get(year, 0) + int(delta)
+    # Windows run in year order: an event counts from the first window of its year or after.
+    years = [window.year for window in windows]
+    size = len(years)
+    deltas: dict[tuple, list[int]] = {}
+    for year, *keys, tag, delta in rows:
+        index = bisect_left(years, year)
+        if index == size:
+            continue
+        key = (*keys, _TAGS[tag])
+        per_window = deltas.get(key)
+        if per_window is None:
+            per_window = deltas[key] = [0] * size
+        per_window[index] += int(delta)
     totals = {}
-    for key, per_year in deltas.items():
-        years = sorted(per_year)
-        total, index = 0, 0
-        for window in windows:
-            while index < len(years) and years[index] <= window.year:
-                total += per_year[years[index]]
-                index += 1
+    for key, per_window in deltas.items():
+        for year, total in zip(years, accumulate(per_window), strict=True):
             if total:
-                totals[(window.year, *key)] = total
+                totals[(year, *key)] = total
     return totals
 
 

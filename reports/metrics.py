@@ -192,19 +192,25 @@ def _mandate_area_share(windows, params: Params, source=agg) -> list[dict]:
     groups = sorted({g for _, g in recorded}, key=lambda g: (g is None, g or ""))
     if not params.split:
         groups = [None]
+    labelled = list(zip(series, keys, strict=True))
+    split = params.split
     results = []
     for window in windows:
+        year = window.year
         for group in groups:
-            n = recorded.get((window.year, group), 0)
-            for label, key in zip(series, keys, strict=True):
-                count = holding.get((window.year, group, key), 0)
-                result = {"year": window.year}
-                if params.split:
-                    result[params.split] = group
-                result.update(
-                    {"mandate_area": label, "value": _ratio(count, n), "n": n, "missions": count}
+            n = recorded.get((year, group), 0)
+            head = {"year": year, split: group} if split else {"year": year}
+            for label, key in labelled:
+                count = holding.get((year, group, key), 0)
+                results.append(
+                    {
+                        **head,
+                        "mandate_area": label,
+                        "value": _ratio(count, n),
+                        "n": n,
+                        "missions": count,
+                    }
                 )
-                results.append(result)
     return results
 
 
