@@ -543,6 +543,8 @@ def run_search(query, *, paginate: bool = True) -> dict:
         "sort": page_args["sort_choice"],
         "sorts": SearchForm.base_fields["sort"].choices,
         "page": page,
+        # The first and last pages and two either side of this one: not 800 links.
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2)),
         "count": paginator.count,
         "facets": facets,
         "notes": notes,

@@ -548,3 +548,17 @@ def test_every_facet_count_equals_a_count_of_the_missions_themselves(query):
                 expected[value] = expected.get(value, 0) + 1
         shown = {v["value"]: v["count"] for v in facet["values"] if v["count"]}
         assert shown == expected, name
+
+
+def test_a_long_result_list_links_the_ends_and_the_pages_near_this_one():
+    from django.test import Client
+
+    cluster = Cluster.objects.get(slug="envoy")
+    Mission.objects.bulk_create(
+        Mission(acronym=f"UNXP{n:03d}", name=f"Paged mission {n}", cluster=cluster, kind="thematic")
+        for n in range(400)
+    )
+    response = Client().get("/search/", {"q": "UNXP", "page": "8"})
+    pages = re.findall(r'<li><(?:a href="[^"]*"|span aria-current="page")>(\d+)<', text(response))
+    assert pages == ["1", "2", "6", "7", "8", "9", "10", "15", "16"]
+    assert text(response).count('class="ellipsis"') == 2
