@@ -3,6 +3,7 @@ and the mission detail that carries what a client needs in one call."""
 
 from types import SimpleNamespace
 
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -582,13 +583,24 @@ class MissionRows:
         }
 
     def _countries(self, ids: list[int]) -> dict[int, list[str]]:
-        # In the order the serializer gives them: Country's own ordering, by name.
-        hosts = Mission.host_countries.through.objects.filter(mission_id__in=ids)
+        # In the order the serializer gives them: Country's own ordering, by name. Plain SQL, as
+        # the ORM spent more building this one-join query with 100 ids than the database did
+        # answering it.
         found: dict[int, list[str]] = {}
-        for mission_id, iso3 in hosts.order_by("country__name", "country_id").values_list(
-            "mission_id", "country__iso3"
-        ):
-            found.setdefault(mission_id, []).append(iso3)
+        if not ids:
+            return found
+        hosts = Mission.host_countries.through
+        connection = connections[hosts.objects.db]
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT h.mission_id, c.iso3 FROM {quote(hosts._meta.db_table)} h"  # noqa: S608 (names are ours; ids are parameters)
+            f" JOIN {quote(Country._meta.db_table)} c ON c.id = h.country_id"
+            f" WHERE h.mission_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY c.name, c.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ids)
+            for mission_id, iso3 in cursor.fetchall():
+                found.setdefault(mission_id, []).append(iso3)
         return found
 
     def _link_template(self) -> str:
