@@ -603,11 +603,32 @@ def _events_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
     """Return a SELECT of (year, keys, tag, delta): +weight where ranges begin, -weight after."""
     # One scan of `source` joined to two rows (+1, -1), not a UNION ALL of two scans: a source
     # read once is inlined by the planner instead of stored (and spilled to disk) first.
+    if weight == "1" and source.isidentifier() and connection.vendor == "postgresql":
+        return _events_counted_sql(source, keys, tag)
     return (
         f"SELECT CASE WHEN side.sign = 1 THEN first_year ELSE last_year + 1 END AS year,"  # noqa: S608
         f" {keys}, {_TAGS.index(tag):d} AS tag, side.sign * ({weight}) AS delta"
         f" FROM {source} CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) side"
         f" WHERE first_year <= last_year AND (side.sign = 1 OR last_year < {OPEN})"
+    )
+
+
+def _events_counted_sql(source: str, keys: str, tag: str) -> str:
+    """Return _events_sql's rows for a weight of 1, counted per year in one pass (PostgreSQL)."""
+    # GROUPING SETS counts the ranges by first year and by last year in one scan of `source`:
+    # a tenth as many rows reach the final GROUP BY. On the mandate-area statement of a
+    # bench/stats.py refresh (130,000 area ranges) 180 -> 137 ms. SQLite has no GROUPING SETS.
+    # `source` names a common table expression: a subquery whose first_year and last_year are
+    # one expression (mean_duration_years' ended ranges) would be flattened into one set.
+    grouped = ", ".join(key.rsplit(" AS ", 1)[0] for key in keys.split(", "))
+    first = "GROUPING(first_year) = 0"
+    return (
+        f"SELECT CASE WHEN {first} THEN first_year ELSE last_year + 1 END AS year,"  # noqa: S608
+        f" {keys}, {_TAGS.index(tag):d} AS tag,"
+        f" CAST(CASE WHEN {first} THEN COUNT(*) ELSE -COUNT(*) END AS INTEGER) AS delta"
+        f" FROM {source} WHERE first_year <= last_year"
+        f" GROUP BY GROUPING SETS ((first_year, {grouped}), (last_year, {grouped}))"
+        f" HAVING {first} OR last_year < {OPEN}"
     )
 
 
