@@ -379,7 +379,15 @@ class AnonThrottle(_SettingsRate, AnonRateThrottle):
 
 
 class UserThrottle(_SettingsRate, UserRateThrottle):
-    """Throttle signed-in clients at REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]."""
+    """Throttle signed-in clients at REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"].
+
+    DRF's UserRateThrottle counts anonymous clients too, by address; they have AnonThrottle.
+    """
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None  # not throttled here
+        return super().get_cache_key(request, view)
 
 
 # -- serializers ------------------------------------------------------------------------------

@@ -29,6 +29,16 @@ def test_signed_in_clients_have_their_own_budget(anon_rate, api_client, charlie_
     assert charlie_client.get("/api/v1/regions/").status_code == 200
 
 
+def test_anonymous_clients_are_held_to_the_anonymous_rate_only(settings, api_client):
+    # A user rate stricter than the anonymous one must not throttle anonymous reads.
+    settings.REST_FRAMEWORK = {
+        **django_settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1000/minute", "user": "2/minute"},
+    }
+    for _ in range(4):
+        assert api_client.get("/api/v1/regions/").status_code == 200
+
+
 def test_schema_documents_every_resource_filter_and_error(api_client):
     response = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
