@@ -312,7 +312,7 @@ def _facet_options() -> dict[str, list[tuple[str, str]]]:
             )
         ],
         "mandate_area": [(a.slug, a.name) for a in MandateArea.objects.all()],
-        "is_active": [("true", _("Active today")), ("false", _("Closed"))],
+        "is_active": [("true", _("Active today")), ("false", _("Not active today"))],
     }
 
 
@@ -536,7 +536,7 @@ def run_search(query, *, paginate: bool = True) -> dict:
             and not any(t.lower() in f"{mission.acronym} {mission.name}".lower() for t in terms)
             else ""
         )
-        mission.active_now = mission.is_active_on(today)
+        mission.status = mission.status_on(today)
     return {
         "q": q,
         "terms": terms,
@@ -592,7 +592,7 @@ def mission_detail(request, acronym: str):
     chains = lineage_chains([mission], transitions)
     context = {
         "mission": mission,
-        "is_active": mission.is_active_on(timezone.localdate()),
+        "status": mission.status_on(timezone.localdate()),
         "mandates": mandates,
         "appointments": appointments,
         "partnerships": partnerships,
@@ -725,7 +725,7 @@ def _export_rows(request, missions):
             ";".join(c.iso3 for c in m.host_countries.all()),
             m.start,
             m.end,
-            "active" if m.is_active_on(today) else "closed",
+            m.status_on(today),
             request.build_absolute_uri(m.get_absolute_url()),
         ]
 

@@ -130,3 +130,18 @@ class Period(models.Model):
         return bool(self.start_date and self.start_date <= day and not self.end_unknown) and (
             self.end_date is None or self.end_date >= day
         )
+
+    def status_on(self, day) -> str:
+        """Return "active" (in force on `day`), "closed" (known to have ended by then),
+        "not_started" (starts later) or "unknown" (no start date, and no end a source gives).
+
+        A presence no source dates (a UN country team, say) is not active on any day under the
+        registry's rule, but calling it closed would state what no source says.
+        """
+        if self.is_active_on(day):
+            return "active"
+        if self.end_unknown or (self.end_date is not None and self.end_date < day):
+            return "closed"
+        if self.start_date is not None and self.start_date > day:
+            return "not_started"
+        return "unknown"

@@ -131,3 +131,20 @@ def test_document_links_to_the_un_digital_library():
     assert document.library_url.startswith("https://digitallibrary.un.org/search?")
     assert "2040" in document.library_url
     assert document.ods_url == "https://undocs.org/S/RES/2040(2012)"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "end_unknown", "status"),
+    [
+        (date(2008, 10, 1), None, False, "active"),
+        (date(2008, 10, 1), date(2013, 7, 1), False, "active"),  # its last day
+        (date(2008, 10, 1), date(2013, 6, 30), False, "closed"),
+        (date(1992, 3, 1), None, True, "closed"),  # ended on a date no source gives
+        (None, None, True, "closed"),
+        (date(2014, 1, 1), None, False, "not_started"),
+        (None, None, False, "unknown"),  # no source dates it: not called closed
+    ],
+)
+def test_status_on_a_day_never_states_what_no_source_says(start, end, end_unknown, status):
+    mission = Mission(start_date=start, end_date=end, end_unknown=end_unknown)
+    assert mission.status_on(date(2013, 7, 1)) == status

