@@ -112,16 +112,24 @@ def area_deleting(sender, instance, **kwargs) -> None:
 def connect() -> None:
     """Connect the handlers to every model the search's derived data is built from."""
     uid = DISPATCH_UID
-    # The area holdings follow the mandates everywhere; the documents exist on PostgreSQL only.
-    if connection.vendor == "postgresql":
-        post_save.connect(mission_saved, sender=Mission, dispatch_uid=f"{uid}.mission")
-    for model in (Mandate, AreaAttestation):
-        name = model._meta.model_name
-        pre_save.connect(_previous_mission, sender=model, dispatch_uid=f"{uid}.{name}.pre")
-        post_save.connect(mission_part_changed, sender=model, dispatch_uid=f"{uid}.{name}.save")
-        post_delete.connect(mission_part_changed, sender=model, dispatch_uid=f"{uid}.{name}.del")
+    # The area holdings follow the mandates, on every database.
+    pre_save.connect(_previous_mission, sender=Mandate, dispatch_uid=f"{uid}.mandate.pre")
+    post_save.connect(mission_part_changed, sender=Mandate, dispatch_uid=f"{uid}.mandate.save")
+    post_delete.connect(mission_part_changed, sender=Mandate, dispatch_uid=f"{uid}.mandate.del")
     m2m_changed.connect(
         mandate_areas_changed, sender=Mandate.mandate_areas.through, dispatch_uid=f"{uid}.m2m"
+    )
+    if connection.vendor != "postgresql":
+        return
+    # The documents (PostgreSQL only) also hold names, notes and attested areas.
+    post_save.connect(mission_saved, sender=Mission, dispatch_uid=f"{uid}.mission")
+    name = AreaAttestation._meta.model_name
+    pre_save.connect(_previous_mission, sender=AreaAttestation, dispatch_uid=f"{uid}.{name}.pre")
+    post_save.connect(
+        mission_part_changed, sender=AreaAttestation, dispatch_uid=f"{uid}.{name}.save"
+    )
+    post_delete.connect(
+        mission_part_changed, sender=AreaAttestation, dispatch_uid=f"{uid}.{name}.del"
     )
     post_save.connect(area_saved, sender=MandateArea, dispatch_uid=f"{uid}.area.save")
     pre_delete.connect(area_deleting, sender=MandateArea, dispatch_uid=f"{uid}.area.del")
