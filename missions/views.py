@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from mandates.models import AreaHolding, Mandate, MandateArea
+from mandates.models import Mandate, MandateArea
 from missions.api.filters import MissionFilterSet
 from missions.choices import MandatingBody, MissionKind
 from missions.models import Appointment, Cluster, Country, Mission, Region, Transition
-from missions.querysets import active_on_q
 
+from .facets import facet_counts, shared_facet_counts
 from .forms import SearchForm
 from .search import search_terms, text_search
 from .tables import table_response
@@ -326,73 +326,6 @@ FACET_LABELS = {
     "is_active": gettext_lazy("Status"),
 }
 
-# The facets that take one value per mission, by what the grouped query below calls them.
-ONE_VALUED = {
-    "cluster": "cluster__slug",
-    "kind": "kind",
-    "region": "region__slug",
-    "mandating_body": "mandating_body",
-    "is_active": "active",
-}
-
-
-def one_valued_facet_counts(names: list[str], ids, today: date) -> dict[str, Counter]:
-    """Count the missions `ids` by each one-valued facet of `names`, all in one query.
-
-    Grouping by every facet's value at once returns a few hundred rows at most, whatever the
-    number of missions; each facet's counts are sums over those groups.
-    """
-    if not names:
-        return {}
-    active = Case(
-        When(active_on_q(today), then=Value("true")),
-        default=Value("false"),
-        output_field=CharField(),
-    )
-    groups = (
-        Mission.objects.filter(pk__in=ids)
-        .order_by()
-        .annotate(active=active)
-        .values_list(*(ONE_VALUED[name] for name in names))
-        .annotate(n=Count("pk"))
-    )
-    counts = {name: Counter() for name in names}
-    for *values, n in groups:
-        for name, value in zip(names, values, strict=True):
-            counts[name][value] += n
-    return counts
-
-
-def facet_counts(name: str, ids, today: date) -> dict[str, int]:
-    """Count the missions `ids` (a subquery of ids) by the values of facet `name`: one query.
-
-    The missions are picked by id (a semi-join) so that joins of the search and filters never
-    repeat a mission; each count then reads only the table that holds the facet's value, and
-    the mandate areas are counted from the derived table of the areas each mission held.
-    """
-    missions = Mission.objects.filter(pk__in=ids).order_by()
-    if name == "is_active":
-        totals = missions.aggregate(
-            true=Count("pk", filter=active_on_q(today)), all=Count("pk")
-        )
-        return {"true": totals["true"], "false": totals["all"] - totals["true"]}
-    if name == "country":
-        rows = (
-            Mission.host_countries.through.objects.filter(mission__in=ids)
-            .values_list("country__iso3")
-            .annotate(n=Count("pk"))
-        )
-    elif name == "mandate_area":  # one row a mission and area it ever held
-        rows = (
-            AreaHolding.objects.filter(mission__in=ids)
-            .values_list("mandate_area__slug")
-            .annotate(n=Count("pk"))
-        )
-    else:
-        field = {"cluster": "cluster__slug", "region": "region__slug"}.get(name, name)
-        rows = missions.values_list(field).annotate(n=Count("pk"))
-    return dict(rows.order_by())
-
 
 def _clean_facets(query, options) -> tuple[QueryDict, list[dict]]:
     """Keep the known facet values of `query`; return them and a note per unknown value."""
@@ -448,8 +381,8 @@ def run_search(query, *, paginate: bool = True) -> dict:
 
     The facets and time filters are MissionFilterSet's (the API's); a facet's counts are taken
     with every other filter applied, so picking a value shows what the others would give.
-    Queries, whatever the data: 4 for the facet vocabularies, 1 for the facets with no value
-    chosen that take one value per mission, 1 per other facet, 1 total, 1 page and 1
+    Queries, whatever the data: 4 for the facet vocabularies, 1 for the total and the facets
+    with no value chosen (missions.facets), 1 per facet with a value chosen, 1 page and 1
     host-country prefetch.
     """
     form = SearchForm(query)
@@ -495,10 +428,10 @@ def run_search(query, *, paginate: bool = True) -> dict:
 
     today = timezone.localdate()
     facets = []
-    # A facet with no value chosen counts the same missions as the results: those facets that
-    # take one value per mission are counted together.
-    shared = [name for name in ONE_VALUED if not facet_data.getlist(name)]
-    counted = one_valued_facet_counts(shared, filtered().order_by().values("pk"), today)
+    # A facet with no value chosen counts the same missions as the results: those are counted
+    # together, with the total, in one statement.
+    shared = [name for name in FACETS if not facet_data.getlist(name)]
+    total, counted = shared_facet_counts(shared, filtered().order_by().values("pk"), today)
     for name in FACETS:
         selected = facet_data.getlist(name)
         if name in counted:
@@ -527,6 +460,7 @@ def run_search(query, *, paginate: bool = True) -> dict:
         )
 
     paginator = Paginator(missions, SEARCH_PAGE_SIZE)
+    paginator.count = total  # counted above: no second COUNT of the same search
     page = paginator.get_page(page_args["page"])
     terms = search_terms(q)
     for mission in page.object_list:
@@ -649,7 +583,6 @@ def country_detail(request, iso3: str):
 @require_safe
 def country_list(request):
     """List the countries that host or hosted a presence, with how many."""
-    from django.db.models import Count
 
     countries = (
         Country.objects.annotate(n=Count("missions", distinct=True))
