@@ -1,10 +1,11 @@
 """The registry's viewset bases and shared serializer fields (config/api.py holds the plumbing)."""
 
 import copy
+import weakref
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -102,29 +103,41 @@ class PartialDateField(serializers.Field):
         return super().validate_empty_values(data)
 
 
+_LINK_SENTINEL = 987654321
+_link_paths: dict = {}
+
+
+def link_template(view_name: str, request) -> str:
+    """Return the absolute URL of `view_name`'s detail with `{}` where the pk goes.
+
+    Relative to the site when there is no request, as DRF's hyperlinks are.
+    """
+    # A detail path differs only by its pk: reverse once per view name and script prefix.
+    key = (view_name, get_script_prefix())
+    path = _link_paths.get(key)
+    if path is None:
+        path = _escape_braces(reverse(view_name, kwargs={"pk": _LINK_SENTINEL}))
+        path = _link_paths[key] = path.replace(str(_LINK_SENTINEL), "{}")
+    if request is None:
+        return path
+    # Built once per request: most rows of a page carry several links.
+    root = getattr(request, "_api_link_root", None)
+    if root is None:
+        root = request._api_link_root = _escape_braces(request.build_absolute_uri("/")[:-1])
+    return root + path
+
+
+def _escape_braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class LinkField(serializers.HyperlinkedIdentityField):
     """The absolute URL of a row's detail; canonical (no ?format=), and cheap to build."""
-
-    _SENTINEL = 987654321
-    _templates: dict = {}
 
     def get_url(self, obj, view_name, request, format):
         if obj.pk is None:
             return None
-        # A detail path differs only by its pk: reverse once per view name and script prefix.
-        key = (view_name, get_script_prefix())
-        template = self._templates.get(key)
-        if template is None:
-            path = reverse(view_name, kwargs={"pk": self._SENTINEL})
-            template = self._templates[key] = path.replace(str(self._SENTINEL), "{}")
-        path = template.format(obj.pk)
-        if request is None:
-            return path
-        # Built once per request: most rows of a page carry several links.
-        root = getattr(request, "_api_link_root", None)
-        if root is None:
-            root = request._api_link_root = request.build_absolute_uri("/")[:-1]
-        return root + path
+        return link_template(view_name, request).format(obj.pk)
 
 
 class KeyRelatedField(serializers.SlugRelatedField):
@@ -216,6 +229,52 @@ class ModelSerializer(ModelFieldsOnceMixin, serializers.ModelSerializer):
 
 class FlexModelSerializer(FlexFieldsSerializerMixin, ModelSerializer):
     """drf-flex-fields' serializer (`?fields=`, `?omit=`), its fields built once per class."""
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+class CompiledValues:
+    """A `.values()` query the ORM writes once per connection; each call binds its own keys.
+
+    The small queries of a detail page cost the ORM more to write than the database to answer.
+    `build(*keys)` returns the queryset; it is compiled with stand-in keys, and each call puts
+    the real keys in their places among the parameters. Rows come back as `.values()` gives
+    them, through the same converters.
+    """
+
+    STAND_IN = 8_070_450_532_247_928_832  # 2**63 - 2**60: no key reaches it; key n is + n
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = weakref.WeakKeyDictionary()
+
+    def __call__(self, *keys: int, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
+        connection = connections[using]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(using, len(keys))
+        compiler, sql, params, slots, names = compiled
+        params = list(params)
+        for position, n in slots:
+            params[position] = keys[n]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [dict(zip(names, row, strict=True)) for row in compiler.results_iter([rows])]
+
+    def _compile(self, using: str, arity: int):
+        stand_ins = [self.STAND_IN + n for n in range(arity)]
+        query = self.build(*stand_ins).query
+        compiler = query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        slots = [(i, stand_ins.index(p)) for i, p in enumerate(params) if p in stand_ins]
+        if {n for _, n in slots} != set(range(arity)):
+            raise ValueError(f"{self.build!r} does not use every key it is given")
+        # As ValuesIterable names them.
+        names = list(query.selected or ())
+        names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
+        return compiler, sql, tuple(params), slots, names
 
 
 # -- permissions ------------------------------------------------------------------------------

@@ -4,13 +4,14 @@ and the mission detail that carries what a client needs in one call."""
 from types import SimpleNamespace
 
 from django.db import connections
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
+from rest_flex_fields import split_levels
 from rest_framework import serializers
 
 from config.api import FullCleanMixin
-from mandates.models import Mandate
+from mandates.models import AreaAttestation, Benchmark, Mandate
 
 from ..choices import TransitionKind
 from ..dates import format_partial_date
@@ -28,11 +29,13 @@ from ..models import (
 )
 from .base import (
     BriefRelatedField,
+    CompiledValues,
     FlexModelSerializer,
     KeyRelatedField,
     LinkField,
     ModelSerializer,
     PartialDateField,
+    link_template,
 )
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "FieldMissionSerializer",
     "MissionBriefSerializer",
     "MissionCloseSerializer",
+    "MissionDetailRows",
     "MissionDetailSerializer",
     "MissionRows",
     "MissionSerializer",
@@ -64,6 +68,11 @@ PERIOD_FIELDS = [
     "end_unknown",
 ]
 PERIOD_READ_ONLY = ["start_date", "start_precision", "end_date", "end_precision"]
+# The model fields behind PERIOD_FIELDS.
+PERIOD_COLUMNS = ("start_date", "start_precision", "end_date", "end_precision", "end_unknown")
+# What the brief forms show, less the url.
+MISSION_BRIEF = ORGANIZATION_BRIEF = ("id", "acronym", "name")
+DOCUMENT_BRIEF = ("id", "symbol", "title")
 SOURCED_FIELDS = ["source", "confidence", "notes"]
 
 
@@ -483,7 +492,7 @@ class MissionCloseSerializer(serializers.Serializer):
     source = serializers.CharField(required=False, allow_blank=True)
 
 
-# -- the mission list's fast path ---------------------------------------------------------------
+# -- the mission list's and detail's fast paths -------------------------------------------------
 
 
 class MissionRows:
@@ -504,11 +513,7 @@ class MissionRows:
         "mandating_body",
         "region__slug",
         "base",
-        "start_date",
-        "start_precision",
-        "end_date",
-        "end_precision",
-        "end_unknown",
+        *PERIOD_COLUMNS,
         "founding_document__symbol",
         "in_2013_annex",
         "in_2024_page",
@@ -522,6 +527,8 @@ class MissionRows:
 
     def __init__(self, request, *, brief: bool = False):
         self.request, self.brief = request, brief
+        self.today = timezone.localdate()
+        self.utc = timezone.get_current_timezone_name() == "UTC"
 
     def values(self, queryset):
         return queryset.prefetch_related(None).values(
@@ -529,7 +536,7 @@ class MissionRows:
         )
 
     def represent(self, rows: list[dict]) -> list[dict]:
-        link = self._link_template()
+        link = self.link("mission")
         if self.brief:
             data = [
                 {
@@ -542,12 +549,10 @@ class MissionRows:
             ]
         else:
             countries = self._countries([row["id"] for row in rows])
-            today = timezone.localdate()
-            self.utc = timezone.get_current_timezone_name() == "UTC"
-            data = [self._row(row, link, countries.get(row["id"], []), today) for row in rows]
+            data = [self._row(row, link, countries.get(row["id"], [])) for row in rows]
         return self._trim(data)
 
-    def _row(self, r: dict, link: str, countries: list, today) -> dict:
+    def _row(self, r: dict, link: str, countries: list) -> dict:
         # is_active asks the model's own rule, so the date logic lives in one place.
         period = SimpleNamespace(
             start_date=r["start_date"], end_date=r["end_date"], end_unknown=r["end_unknown"]
@@ -564,14 +569,8 @@ class MissionRows:
             "region": r["region__slug"],
             "host_countries": countries,
             "base": r["base"],
-            "start": format_partial_date(r["start_date"], r["start_precision"]) or None,
-            "start_date": _iso(r["start_date"]),
-            "start_precision": r["start_precision"],
-            "end": format_partial_date(r["end_date"], r["end_precision"]) or None,
-            "end_date": _iso(r["end_date"]),
-            "end_precision": r["end_precision"],
-            "end_unknown": r["end_unknown"],
-            "is_active": Mission.is_active_on(period, today),
+            **_period(r),
+            "is_active": Mission.is_active_on(period, self.today),
             "founding_document": r["founding_document__symbol"],
             "in_2013_annex": r["in_2013_annex"],
             "in_2024_page": r["in_2024_page"],
@@ -603,22 +602,45 @@ class MissionRows:
                 found.setdefault(mission_id, []).append(iso3)
         return found
 
-    def _link_template(self) -> str:
-        sentinel = 987654321
-        path = reverse("api:mission-detail", kwargs={"pk": sentinel})
-        root = self.request.build_absolute_uri("/")[:-1] if self.request else ""
-        return root + path.replace(str(sentinel), "{}")
+    def link(self, basename: str) -> str:
+        """Return the URL of a `basename` detail (api:<basename>-detail) with `{}` for its pk."""
+        return link_template(f"api:{basename}-detail", self.request)
 
     def _trim(self, data: list[dict]) -> list[dict]:
+        # ?fields= and ?omit= as drf-flex-fields reads them on the top-level serializer: one
+        # value is split at commas, several are taken whole; "a.b" keeps a whole, and omits
+        # nothing at this level. Nested serializers see neither parameter.
         params = self.request.query_params if self.request else {}
-        keep = {f for value in params.getlist("fields") for f in value.split(",") if f}
-        drop = {f for value in params.getlist("omit") for f in value.split(",") if f}
+        keep, _ = split_levels(_flex_values(params, "fields"))
+        drop, drop_below = split_levels(_flex_values(params, "omit"))
         if not keep and not drop:
             return data
         return [
-            {k: v for k, v in row.items() if (not keep or k in keep) and k not in drop}
+            {
+                k: v
+                for k, v in row.items()
+                if (not keep or k in keep) and (k not in drop or k in drop_below)
+            }
             for row in data
         ]
+
+
+def _flex_values(params, name: str) -> list[str]:
+    values = params.getlist(name) or params.getlist(f"{name}[]") if params else []
+    return values[0].split(",") if len(values) == 1 else values
+
+
+def _period(r: dict) -> dict:
+    """Return PERIOD_FIELDS from a `.values()` row with PERIOD_COLUMNS."""
+    return {
+        "start": format_partial_date(r["start_date"], r["start_precision"]) or None,
+        "start_date": _iso(r["start_date"]),
+        "start_precision": r["start_precision"],
+        "end": format_partial_date(r["end_date"], r["end_precision"]) or None,
+        "end_date": _iso(r["end_date"]),
+        "end_precision": r["end_precision"],
+        "end_unknown": r["end_unknown"],
+    }
 
 
 def _iso(day):
@@ -631,6 +653,280 @@ def _iso_datetime(moment, utc: bool = True):
         moment = timezone.localtime(moment)
     text = moment.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _prefixed(prefix: str, names: tuple[str, ...]) -> list[str]:
+    return [prefix + name for name in names]
+
+
+def _of_mission(model, lookup: str, ordering: tuple, *columns: str) -> CompiledValues:
+    """Return the query of `columns` of the `model` rows whose `lookup` is a mission's pk."""
+    return CompiledValues(
+        lambda pk: model.objects.filter(**{lookup: pk}).order_by(*ordering).values(*columns)
+    )
+
+
+class MissionDetailRows(MissionRows):
+    """Build MissionDetailSerializer's form of one mission from `.values()` rows.
+
+    A mission page is nine small queries, each written once per connection (CompiledValues):
+    the ORM's compiling and DRF's nested serializers were most of its time. The serializer
+    still documents the form (OpenAPI); tests/api/test_lists.py checks that both agree.
+    """
+
+    MISSION = _of_mission(
+        Mission,
+        "pk",
+        (),
+        *MissionRows.columns,
+        "cluster__name",
+        "region__id",
+        "region__name",
+        "founding_document__id",
+        "founding_document__title",
+        "envoy__mission",
+        "envoy__seat",
+        *_prefixed("envoy__joint_with__", ORGANIZATION_BRIEF),
+        "sanctions_panel__mission",
+        "sanctions_panel__committee",
+        *_prefixed("sanctions_panel__regime_document__", DOCUMENT_BRIEF),
+        "sanctions_panel__experts",
+        "sanctions_panel__expertise",
+        "sanctions_panel__panel_base",
+    )
+    HOSTS = _of_mission(Country, "missions", ("name", "pk"), "id", "iso3", "name")
+    MANDATES = _of_mission(
+        Mandate,
+        "mission",
+        ("start_date", "pk"),
+        "id",
+        *PERIOD_COLUMNS,
+        *_prefixed("document__", DOCUMENT_BRIEF),
+        "completeness",
+        "source",
+        "updated_at",
+    )
+    MANDATE_AREAS = _of_mission(
+        Mandate.mandate_areas.through,
+        "mandate__mission",
+        ("mandatearea__name", "mandatearea__pk"),
+        "mandate",
+        *_prefixed("mandatearea__", ("id", "slug", "name")),
+    )
+    # Both ways at once, in the order of either list: (date, pk).
+    TRANSITIONS = CompiledValues(
+        lambda pk: (
+            Transition.objects.filter(Q(predecessor=pk) | Q(successor=pk))
+            .order_by("date", "pk")
+            .values(
+                "id",
+                *_prefixed("predecessor__", MISSION_BRIEF),
+                *_prefixed("successor__", MISSION_BRIEF),
+                "date",
+                "date_precision",
+                "kind",
+                "country__iso3",
+                "document__symbol",
+                "source",
+                "updated_at",
+            )
+        )
+    )
+    HEADS = _of_mission(
+        Appointment,
+        "mission",
+        ("start_date", "pk"),
+        *("id", "person__id", "person__name", "title", *PERIOD_COLUMNS, "source", "updated_at"),
+    )
+    PARTNERS = _of_mission(
+        Partnership,
+        "mission",
+        ("start_date", "pk"),
+        "id",
+        *_prefixed("organization__", ORGANIZATION_BRIEF),
+        "kind",
+        *PERIOD_COLUMNS,
+        "source",
+        "updated_at",
+    )
+    # Their own orderings, less the mission's acronym (one mission here).
+    ATTESTATIONS = _of_mission(
+        AreaAttestation,
+        "mission",
+        ("mandate_area__slug", "from_year"),
+        *("mandate_area__slug", "from_year", "to_year", "source", "confidence"),
+    )
+    BENCHMARKS = _of_mission(
+        Benchmark,
+        "mission",
+        ("adopted_date", "pk"),
+        *("id", "text", "adopted_date", "document__symbol", "source", "updated_at"),
+    )
+
+    last_modified = None
+
+    def get(self, pk: int) -> dict | None:
+        """Return the detail of mission `pk` (None if there is none); set `last_modified`."""
+        found = self.MISSION(pk)
+        if not found:
+            return None
+        r = found[0]
+        mandates, transitions = self.MANDATES(pk), self.TRANSITIONS(pk)
+        heads, partners, benchmarks = self.HEADS(pk), self.PARTNERS(pk), self.BENCHMARKS(pk)
+        # As RegistryMixin.last_modified_of: the mission and the dated rows its page shows.
+        self.last_modified = max(
+            row["updated_at"]
+            for row in (r, *mandates, *transitions, *heads, *partners, *benchmarks)
+        )
+        countries = [
+            self._ref("country", c["id"], iso3=c["iso3"], name=c["name"]) for c in self.HOSTS(pk)
+        ]
+        listed = self._row(r, self.link("mission"), countries)
+        data = {key: listed[key] for key in ("id", "url", "acronym", "name", "cluster")}
+        data["cluster_name"] = r["cluster__name"]
+        data.update(listed)
+        data["region"] = self._ref(
+            "region", r["region__id"], slug=r["region__slug"], name=r["region__name"]
+        )
+        data["founding_document"] = self._document(r, "founding_document__")
+        data["envoy"] = self._envoy(r)
+        data["sanctions_panel"] = self._sanctions_panel(r)
+        areas = self._mandate_areas(pk)
+        data["current_mandate_areas"] = self._current_areas(mandates, areas)
+        data["mandates"] = [self._mandate(m, areas.get(m["id"], [])) for m in mandates]
+        data["transitions_in"] = [
+            self._transition(t, "predecessor") for t in transitions if t["successor__id"] == pk
+        ]
+        data["transitions_out"] = [
+            self._transition(t, "successor") for t in transitions if t["predecessor__id"] == pk
+        ]
+        data["heads"] = [self._head(a) for a in heads]
+        data["partners"] = [self._partner(p) for p in partners]
+        data["area_attestations"] = [
+            {"mandate_area": a.pop("mandate_area__slug"), **a} for a in self.ATTESTATIONS(pk)
+        ]
+        data["benchmarks"] = [self._benchmark(b) for b in benchmarks]
+        data["sources"] = Mission.source_list.fget(SimpleNamespace(source=r["source"]))
+        return self._trim([data])[0]
+
+    def _ref(self, basename: str, pk, **fields) -> dict | None:
+        """Return the brief form of a `basename` row (its id, url and `fields`), or None."""
+        if pk is None:
+            return None
+        return {"id": pk, "url": self.link(basename).format(pk), **fields}
+
+    def _document(self, r: dict, prefix: str) -> dict | None:
+        return self._ref(
+            "document", r[f"{prefix}id"], symbol=r[f"{prefix}symbol"], title=r[f"{prefix}title"]
+        )
+
+    def _envoy(self, r: dict) -> dict | None:
+        if r["envoy__mission"] is None:
+            return None
+        joint_with = self._ref(
+            "organization",
+            r["envoy__joint_with__id"],
+            acronym=r["envoy__joint_with__acronym"],
+            name=r["envoy__joint_with__name"],
+        )
+        return {"seat": r["envoy__seat"], "joint_with": joint_with}
+
+    def _sanctions_panel(self, r: dict) -> dict | None:
+        if r["sanctions_panel__mission"] is None:
+            return None
+        return {
+            "committee": r["sanctions_panel__committee"],
+            "regime_document": self._document(r, "sanctions_panel__regime_document__"),
+            "experts": r["sanctions_panel__experts"],
+            # A list of strings, as serializers.ListField(child=CharField()) writes it.
+            "expertise": [
+                None if item is None else str(item) for item in r["sanctions_panel__expertise"]
+            ],
+            "panel_base": r["sanctions_panel__panel_base"],
+        }
+
+    def _mandate_areas(self, pk: int) -> dict[int, list[dict]]:
+        """Return the areas of each mandate of mission `pk`, by name as MandateArea orders them."""
+        areas: dict[int, list[dict]] = {}
+        for row in self.MANDATE_AREAS(pk):
+            area = self._ref(
+                "mandate-area",
+                row["mandatearea__id"],
+                slug=row["mandatearea__slug"],
+                name=row["mandatearea__name"],
+            )
+            areas.setdefault(row["mandate"], []).append(area)
+        return areas
+
+    def _current_areas(self, mandates: list[dict], areas: dict) -> list[dict] | None:
+        # CurrentAreasMixin's rule, on rows.
+        in_force = [m for m in mandates if Mandate.is_active_on(SimpleNamespace(**m), self.today)]
+        if not in_force:
+            return None
+        held = {area["id"]: area for m in in_force for area in areas.get(m["id"], [])}
+        return sorted(held.values(), key=lambda area: (area["name"], area["id"]))
+
+    def _mandate(self, m: dict, areas: list[dict]) -> dict:
+        return {
+            "id": m["id"],
+            "url": self.link("mandate").format(m["id"]),
+            **_period(m),
+            "document": self._document(m, "document__"),
+            "completeness": m["completeness"],
+            "mandate_areas": areas,
+            "source": m["source"],
+        }
+
+    def _transition(self, t: dict, other: str) -> dict:
+        return {
+            "id": t["id"],
+            "url": self.link("transition").format(t["id"]),
+            other: self._ref(
+                "mission",
+                t[f"{other}__id"],
+                acronym=t[f"{other}__acronym"],
+                name=t[f"{other}__name"],
+            ),
+            "date": format_partial_date(t["date"], t["date_precision"]) or None,
+            "kind": t["kind"],
+            "country": t["country__iso3"],
+            "document": t["document__symbol"],
+            "source": t["source"],
+        }
+
+    def _head(self, a: dict) -> dict:
+        return {
+            "id": a["id"],
+            "url": self.link("appointment").format(a["id"]),
+            "person": self._ref("person", a["person__id"], name=a["person__name"]),
+            "title": a["title"],
+            **_period(a),
+            "source": a["source"],
+        }
+
+    def _partner(self, p: dict) -> dict:
+        organization = self._ref(
+            "organization",
+            p["organization__id"],
+            acronym=p["organization__acronym"],
+            name=p["organization__name"],
+        )
+        return {
+            "id": p["id"],
+            "organization": organization,
+            "kind": p["kind"],
+            **_period(p),
+            "source": p["source"],
+        }
+
+    def _benchmark(self, b: dict) -> dict:
+        return {
+            "id": b["id"],
+            "text": b["text"],
+            "adopted_date": _iso(b["adopted_date"]),
+            "document": b["document__symbol"],
+            "source": b["source"],
+        }
 
 
 # -- the clusters' own views of missions --------------------------------------------------------

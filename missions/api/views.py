@@ -3,9 +3,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from mandates.models import AreaAttestation, Benchmark, Mandate, MandateArea
 
@@ -38,7 +40,7 @@ from .filters import (
     RegionFilterSet,
     TransitionFilterSet,
 )
-from .serializers import MissionRows
+from .serializers import PERIOD_COLUMNS, MissionDetailRows, MissionRows
 
 MISSIONS = Mission.objects.select_related(
     "cluster", "region", "founding_document"
@@ -51,7 +53,7 @@ MANDATES_WITH_AREAS = Prefetch(
 )
 # The detail reads only the columns its serializers show (and updated_at, for Last-Modified):
 # a mission page is about ten queries, and building rows nobody reads was half their cost.
-PERIOD_COLUMNS = ["start_date", "start_precision", "end_date", "end_precision", "end_unknown"]
+# A GET reads rows instead (MissionDetailRows); writes and ?brief=1 read these.
 MISSION_DETAIL = (
     MISSIONS.select_related("envoy__joint_with", "sanctions_panel__regime_document")
     .defer("search_document")
@@ -184,6 +186,30 @@ class MissionViewSet(RegistryViewSet):
 
     def represent(self, rows):
         return MissionRows(self.request, brief=self._brief()).represent(rows)
+
+    def retrieve(self, request, *args, **kwargs):
+        if self._brief():
+            return super().retrieve(request, *args, **kwargs)
+        # No object permission to check: this viewset's permissions are per model.
+        rows = MissionDetailRows(request)
+        data = rows.get(self._requested_pk())
+        if data is None:
+            raise Http404
+        self._last_modified = rows.last_modified
+        return Response(data)
+
+    def _requested_pk(self) -> int:
+        # As get_object reads it: any text int() takes; nothing matches beyond 64 bits.
+        try:
+            pk = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if not -(2**63) <= pk < 2**63:
+            raise Http404
+        return pk
+
+    def detail_data(self, instance):
+        return MissionDetailRows(self.request).get(instance.pk)
 
     def get_queryset(self):
         if self.action == "history":

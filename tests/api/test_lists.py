@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from mandates.models import MandatedTask
 from missions.models import Envoy, Mission, Partnership, SanctionsPanel
@@ -285,22 +286,115 @@ def test_partnerships_show_in_the_mission_detail(api_client):
     assert [(p["organization"]["acronym"], p["kind"]) for p in partners] == [("AU", "joint")]
 
 
-@pytest.mark.parametrize("query", ["", "?brief=1", "?fields=acronym,host_countries", "?omit=notes"])
-def test_mission_list_fast_path_matches_the_serializer(seeded, api_client, query):
+# drf-flex-fields splits one value at commas and takes several whole; "a.b" keeps a and omits
+# nothing at the top level.
+TRIMMED = ["?fields=acronym,host_countries", "?omit=notes", "?fields=acronym,name&fields=url"]
+TRIMMED += ["?fields=acronym&fields=name,url", "?fields=region.slug", "?omit=notes.x,url"]
+
+
+def _as_a_get_renders(serializer_class, instance, url: str, **kwargs) -> bytes:
+    from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
+    from config.api import JSONRenderer
+
+    request = Request(APIRequestFactory().get(url))
+    data = serializer_class(instance, context={"request": request}, **kwargs).data
+    return JSONRenderer().render(data, "application/json")
+
+
+@pytest.mark.parametrize("query", ["", "?brief=1", *TRIMMED])
+def test_mission_list_fast_path_matches_the_serializer(seeded, api_client, query):
     from missions.api.serializers import MissionBriefSerializer, MissionSerializer
     from missions.api.views import MISSIONS
 
-    listed = api_client.get(f"/api/v1/missions/{query}{'&' if query else '?'}limit=500").json()
-    request = APIRequestFactory().get(f"/api/v1/missions/{query}")
-    from rest_framework.request import Request
-
+    url = f"/api/v1/missions/{query}{'&' if query else '?'}limit=500"
+    listed = api_client.get(url).json()
     serializer = MissionBriefSerializer if "brief" in query else MissionSerializer
-    expected = serializer(
-        MISSIONS.order_by("acronym", "pk"), many=True, context={"request": Request(request)}
-    ).data
-    assert listed["results"] == [dict(row) for row in expected]
+    expected = _as_a_get_renders(serializer, MISSIONS.order_by("acronym", "pk"), url, many=True)
+    assert _render(listed["results"]) == expected
+
+
+def _render(data) -> bytes:
+    from config.api import JSONRenderer
+
+    return JSONRenderer().render(data, "application/json")
+
+
+def _mission_with_everything() -> Mission:
+    from mandates.models import AreaAttestation, Benchmark
+
+    mission = _mission(base="Kabul", source="S/RES/1 | https://example.org/a |  ")
+    Envoy.objects.create(mission=mission, seat="home_based", joint_with=OrganizationFactory())
+    SanctionsPanel.objects.create(
+        mission=mission, regime_document=DocumentFactory(), expertise=["arms", "finance"], experts=5
+    )
+    # Two mandates in force today (a handover day) holding one area each, and an old one.
+    today = timezone.localdate()
+    shared = MandateAreaFactory(name="Aaa")
+    MandateFactory(mission=mission, start_date=today, mandate_areas=[shared, MandateAreaFactory()])
+    MandateFactory(
+        mission=mission,
+        start_date=date(2011, 1, 1),
+        end_date=today,
+        mandate_areas=[shared],
+        document=DocumentFactory(),
+    )
+    AppointmentFactory(mission=mission, start_date=date(2009, 1, 1), start_precision="year")
+    AppointmentFactory(mission=mission, start_date=date(2003, 3, 1), end_date=date(2008, 12, 31))
+    Partnership.objects.create(
+        mission=mission,
+        organization=OrganizationFactory(),
+        kind="joint",
+        start_date=date(2007, 7, 1),
+    )
+    TransitionFactory(predecessor=mission, country=country("AFG"), document=DocumentFactory())
+    TransitionFactory(successor=mission, date=date(1999, 1, 1))
+    AreaAttestation.objects.create(mission=mission, mandate_area=shared, from_year=2004)
+    Benchmark.objects.create(mission=mission, text="Elections held", adopted_date=date(2012, 1, 1))
+    Benchmark.objects.create(mission=mission, text="Handover", document=DocumentFactory())
+    return mission
+
+
+def test_mission_detail_fast_path_matches_the_serializer(seeded, api_client):
+    from missions.api.serializers import MissionDetailSerializer
+    from missions.api.views import MISSION_DETAIL
+
+    _mission_with_everything()
+    for mission in MISSION_DETAIL.all():
+        url = f"/api/v1/missions/{mission.pk}/"
+        response = api_client.get(url)
+        assert response.content == _as_a_get_renders(MissionDetailSerializer, mission, url), url
+
+
+@pytest.mark.parametrize("query", [*TRIMMED, "?fields=mandates.id,heads&omit=heads.id"])
+def test_mission_detail_fast_path_trims_as_the_serializer(api_client, query):
+    from missions.api.serializers import MissionDetailSerializer
+    from missions.api.views import MISSION_DETAIL
+
+    mission = MISSION_DETAIL.get(pk=_mission_with_everything().pk)
+    url = f"/api/v1/missions/{mission.pk}/{query}"
+    assert api_client.get(url).content == _as_a_get_renders(MissionDetailSerializer, mission, url)
+
+
+def test_mission_detail_fast_path_writes_times_in_the_current_zone(api_client, settings):
+    from missions.api.serializers import MissionDetailSerializer
+    from missions.api.views import MISSION_DETAIL
+
+    settings.TIME_ZONE = "Asia/Kathmandu"
+    mission = MISSION_DETAIL.get(pk=_mission_with_everything().pk)
+    url = f"/api/v1/missions/{mission.pk}/"
+    body = api_client.get(url).content
+    assert body == _as_a_get_renders(MissionDetailSerializer, mission, url)
+    assert b"+05:45" in body
+
+
+def test_mission_detail_is_a_404_for_ids_no_mission_has(api_client):
+    mission = MissionFactory()
+    for pk in ["0", "-1", "abc", str(2**63), str(-(2**63) - 1), "99999999999999999999"]:
+        assert api_client.get(f"/api/v1/missions/{pk}/").status_code == 404, pk
+    # Any text int() reads names the same mission, as the ORM's lookup did.
+    assert api_client.get(f"/api/v1/missions/0{mission.pk}/").json()["id"] == mission.pk
 
 
 @pytest.mark.parametrize(
