@@ -73,6 +73,9 @@ def shared_facet_counts(names: list[str], ids: QuerySet, today: date) -> tuple[i
         if name in joins:
             link, key, model, value = joins[name]
             # Grouped by id first, then named: the names join a few hundred rows, not 75,000.
+            # A join, not `IN (SELECT id FROM hits)`: PostgreSQL guesses 200 distinct ids for
+            # that and probes the index once per match, where a hash join of thousands of
+            # matches is faster; the join's estimate follows the search's own.
             rows.append(
                 f"SELECT '{name}', v.{value}{padding}, g.n FROM "  # noqa: S608
                 f"(SELECT l.{key} AS id, COUNT(*) AS n FROM {HITS} h "

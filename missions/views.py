@@ -463,7 +463,7 @@ def run_search(query, *, paginate: bool = True) -> dict:
     paginator = Paginator(missions.values_list("pk", flat=True), SEARCH_PAGE_SIZE)
     paginator.count = total  # counted above: no second COUNT of the same search
     page = paginator.get_page(page_args["page"])
-    rows = missions.order_by().in_bulk(list(page.object_list))
+    rows = base.prefetch_related("host_countries").in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
     terms = search_terms(q)
     for mission in page.object_list:
