@@ -1,6 +1,7 @@
 """Load benchmark: a mixed read workload while an editor writes (a measurement, not a test).
 
     .venv/bin/python bench/load.py [--seconds 300] [--rate R | --start-rate 5 --step-seconds 30]
+                                     [--holds 3] [--workers 2]
 
 Serves the app with gunicorn (2 workers by default) on 127.0.0.1 against the PostgreSQL registry
 of 20,000 synthetic missions that bench/api.py builds (BENCH_DATABASE_URL), with a Celery worker
@@ -11,8 +12,11 @@ series. Meanwhile one editor changes a mission through the API every half second
 The load is an open loop: requests are sent at a fixed rate whether or not the server keeps
 up, and latencies count from when each request was due. Without --rate, the rate rises by a
 quarter per step (--step-seconds each) from --start-rate until a step has p99 over 300 ms or 1 %
-of errors; the last rate that passed is then held for --seconds. It prints throughput, latency
-percentiles and errors per kind of request, and for the whole mix.
+of errors; the last rate that passed is then held for --seconds. A short step is a weak
+forecast of a long run, so when the held run fails, the rate steps down a quarter and is held
+again (at most --holds runs): the figures reported are of the highest rate that held for the
+whole run, or of the last one tried. It prints throughput, latency percentiles and errors per
+kind of request, and for the whole mix.
 """
 
 import argparse
@@ -191,20 +195,35 @@ def run(paths, token, edited, rate: float, seconds: float, senders: int = 64) ->
     return step
 
 
+def attempt(paths, token, edited, rate: float, seconds: float) -> Step:
+    """Send the mix at `rate` for `seconds` and print whether it met the targets."""
+    step = run(paths, token, edited, rate, seconds)
+    verdict = "passes" if step.passes() else "fails"
+    print(
+        f"  {rate:6.1f} req/s for {seconds:g} s: p99 {step.p99() * 1000:7.1f} ms, "
+        f"errors {100 * step.error_rate:.2f} % {dict(step.failures) or ''} -> {verdict}",
+        flush=True,
+    )
+    return step
+
+
 def find_rate(paths, token, edited, start: float, seconds: float) -> float:
     """Raise the rate by a quarter per step until a step fails; return the last that passed."""
     rate, best = start, 0.0
-    while True:
-        step = run(paths, token, edited, rate, seconds)
-        verdict = "passes" if step.passes() else "fails"
-        print(
-            f"  {rate:6.1f} req/s for {seconds:g} s: p99 {step.p99() * 1000:7.1f} ms, "
-            f"errors {100 * step.error_rate:.2f} % {dict(step.failures) or ''} -> {verdict}",
-            flush=True,
-        )
-        if not step.passes():
-            return best
+    while attempt(paths, token, edited, rate, seconds).passes():
         best, rate = rate, round(rate * 1.25, 1)
+    return best
+
+
+def hold(paths, token, edited, rate: float, seconds: float, holds: int) -> Step:
+    """Hold `rate` for `seconds`; while that fails, step down a quarter and hold again."""
+    print(f"holding for {seconds:g} s:", flush=True)
+    for _ in range(holds):
+        step = attempt(paths, token, edited, rate, seconds)
+        if step.passes():
+            break
+        rate = round(rate / 1.25, 1)
+    return step
 
 
 def report(step: Step, workers: int) -> None:
@@ -262,6 +281,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, help="requests per second (default: find it)")
     parser.add_argument("--start-rate", type=float, default=5.0, help="first rate tried")
     parser.add_argument("--step-seconds", type=float, default=30.0, help="length of each try")
+    parser.add_argument("--holds", type=int, default=3, help="most runs of --seconds")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -300,7 +320,7 @@ def main() -> None:
             rate = find_rate(paths, token, edited, args.start_rate, args.step_seconds)
             if not rate:
                 raise SystemExit(f"even {args.start_rate:g} req/s fails: try a lower --start-rate")
-        step = run(paths, token, edited, rate, args.seconds)
+        step = hold(paths, token, edited, rate, args.seconds, 1 if args.rate else args.holds)
     finally:
         server.terminate()
         worker.terminate()
