@@ -40,6 +40,7 @@ __all__ = [
     "computed_once",
     "data_fingerprint",
     "established",
+    "expect",
     "first_year",
     "landscape",
     "mandate_area_share",
@@ -188,7 +189,13 @@ def year_windows(first: int, last: int, reference: tuple[int, int] | None) -> li
 
 def first_year(population: Population) -> int | None:
     """Return the year the first counted mission started, or None for an empty registry."""
-    return _once(("first_year", population), lambda: _first_year(population))
+    if _shared.get() is not None:
+        # The years of the starts are counted for established() anyway.
+        rows = _dated_by_cluster(population)["start_date"]
+        clusters = population.clusters
+        years = (row["year"] for row in rows if not clusters or row["group"] in clusters)
+        return min(years, default=None)
+    return _first_year(population)
 
 
 def _first_year(population: Population) -> int | None:
@@ -218,10 +225,21 @@ def slugs(vocabulary) -> list[str]:
 # metrics (counts and sums of missions, never of distinct people) are computed once per
 # population split by cluster, and each series is read off those rows: a cluster's rows are
 # its own, the whole population's are their sums (every mission has exactly one cluster).
-# Outside it (a series asked for through the API) each series is its own statement; both
-# give the same rows (tests/reports/test_reference_loop.py checks both against the loop).
+# The range metrics of one population (active missions, ages, mandate areas, areas held by
+# any of a few) are moreover parts of ONE statement: its missions and mandates are read and
+# their ranges computed once. A refresh says beforehand which parts it will ask for
+# (expect()); a part not expected is computed when asked for, in a statement of its own.
+# Outside computed_once() (a series asked for through the API) each series is its own
+# statement; both give the same rows (tests/reports/test_reference_loop.py checks both
+# against the loop).
 
 _shared: ContextVar[dict | None] = ContextVar("reports_shared_computations", default=None)
+
+# Parts of a population's statement (_population_parts): the missions' ranges (active
+# missions and their ages), the mandate areas (recorded missions and, per area, those holding
+# it), or a tuple of area slugs (recorded missions and those holding any of the areas).
+_RANGES = "ranges"
+_AREAS = "areas"
 
 
 @contextmanager
@@ -234,6 +252,37 @@ def computed_once() -> Iterator[None]:
         _shared.reset(token)
 
 
+def expect(
+    name: str,
+    windows: Sequence[YearWindow],
+    population: Population,
+    split: str | None = None,
+    *,
+    areas: Iterable[str] | None = None,
+    any_of: bool = False,
+) -> None:
+    """Say that aggregation `name` will be asked for with these arguments in computed_once().
+
+    Its population's expected parts are then computed by one statement; outside
+    computed_once() this does nothing.
+    """
+    cache = _shared.get()
+    if cache is None or not windows or split not in (None, "cluster"):
+        return
+    parts = {
+        "active_missions": {_RANGES},
+        "mean_duration_years": {_RANGES},
+        "mean_mandate_areas": {_RANGES, _AREAS},
+        "mandate_area_share": {_any_of_part(areas) if any_of else _AREAS},
+    }.get(name, set())
+    key = ("expected", _years(windows), replace(population, clusters=()))
+    cache.setdefault(key, set()).update(parts)
+
+
+def _any_of_part(areas: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(sorted(set(areas or ())))
+
+
 def _once(key: tuple, compute: Callable):
     cache = _shared.get()
     if cache is None:
@@ -243,21 +292,28 @@ def _once(key: tuple, compute: Callable):
     return cache[key]
 
 
-def _by_cluster(
-    compute: Callable[..., list[dict]],
-    windows: Sequence[YearWindow],
-    population: Population,
-    split: str | None,
-    **options,
+def _years(windows: Sequence[YearWindow]) -> tuple:
+    return (windows[0].ref_start, windows[0].ref_end, windows[-1].year, len(windows))
+
+
+def _shared_part(
+    part, windows: Sequence[YearWindow], population: Population, split: str | None
 ) -> list[dict]:
-    """Return compute()'s rows, read off one computation split by cluster when shared."""
-    if _shared.get() is None or split not in (None, "cluster"):
-        return compute(windows, population, split, **options)
+    """Return one part's rows of `population`'s statement, computed with the parts expected."""
+    cache = _shared.get()
     broad = replace(population, clusters=())
-    years = (windows[0].ref_start, windows[0].ref_end, windows[-1].year, len(windows))
-    key = (compute.__name__, years, broad, tuple(sorted(options.items())))
-    rows = _once(key, lambda: compute(windows, broad, "cluster", **options))
-    return _once((*key, population.clusters, split), lambda: _narrowed(rows, population, split))
+    years = _years(windows)
+    computed = cache.setdefault(("parts", years, broad), {})
+    if part not in computed:
+        expected = cache.get(("expected", years, broad), set())
+        computed.update(_population_parts(windows, broad, {part} | (expected - computed.keys())))
+    rows = computed[part]
+    key = ("part", part, years, broad, population.clusters, split)
+    return _once(key, lambda: _narrowed(rows, population, split))
+
+
+def _shared_split(split: str | None) -> bool:
+    return _shared.get() is not None and split in (None, "cluster")
 
 
 _NOT_SUMMED = frozenset(("year", "area", "group"))
@@ -505,15 +561,14 @@ def _missions_cte(statement, windows, population, split, *, days=False) -> str:
     )
 
 
-def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=False) -> None:
-    """Add the mandate ranges: `recorded_*` per mission, `held_*` per (mission, area id).
+def _mandate_ctes(statement, windows) -> None:
+    """Add the mandate ranges (`mandate_years`) and the recorded ranges `recorded_*` per mission.
 
     Only complete mandate records count: a partial one leaves its mission's areas unknown
     (DOMAIN.md), so the mission is left out of the mean and the shares while it is in force.
 
     Mandates of one mission rarely share a reference day; only missions where two do
-    (`overlapping`) need their area ranges merged, the others' are counted as they are.
-    With `any_of`, a mandate holding any of the areas gives one range (area 0).
+    (`overlapping`) need their ranges merged, the others' are counted as they are.
     """
     first, last = _range_sql("d", windows)
     # OFFSET 0 keeps PostgreSQL from copying the year expressions into the outer WHERE (each
@@ -547,10 +602,26 @@ def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=
         " WHERE mission_id IN (SELECT mission_id FROM overlapping)",
     )
     _merged_cte(statement, "recorded_overlap", "recorded_ranges", "mission_id, grp")
+
+
+def _held_ctes(
+    statement,
+    name: str = "held",
+    *,
+    areas: Iterable[str] | None = None,
+    any_of: bool = False,
+    any_area: int = 0,
+) -> str:
+    """Add `{name}_plain` and `{name}_overlap`: the ranges per (mission, area id) held.
+
+    `areas`: only these (default: every area). With `any_of`, a mandate holding any of them
+    gives one range, of area `any_area`. Needs _mandate_ctes().
+    """
+    area_filter, area_params = _area_filter(areas)
     through = _table(Mandate.mandate_areas.through)
     if any_of:
         rows = (
-            "SELECT my.mission_id AS mission_id, my.grp AS grp, 0 AS area,"  # noqa: S608
+            f"SELECT my.mission_id AS mission_id, my.grp AS grp, {any_area:d} AS area,"  # noqa: S608
             " my.first_year AS first_year, my.last_year AS last_year FROM mandate_years my"
             f" WHERE EXISTS (SELECT 1 FROM {through} ma WHERE ma.mandate_id = my.mandate_id"
             f"{area_filter}) AND my.mission_id"
@@ -564,9 +635,10 @@ def _mandate_ctes(statement, windows, *, area_filter="", area_params=(), any_of=
         )
     plain = f"{rows} NOT IN (SELECT mission_id FROM overlapping)"  # noqa: S608
     overlapping = f"{rows} IN (SELECT mission_id FROM overlapping)"  # noqa: S608
-    statement.cte("held_plain", plain, area_params)
-    statement.cte("held_ranges", overlapping, area_params)
-    _merged_cte(statement, "held_overlap", "held_ranges", "mission_id, grp, area")
+    statement.cte(f"{name}_plain", plain, area_params)
+    statement.cte(f"{name}_ranges", overlapping, area_params)
+    _merged_cte(statement, f"{name}_overlap", f"{name}_ranges", "mission_id, grp, area")
+    return name
 
 
 def _area_filter(areas: Iterable[str] | None) -> tuple[str, list]:
@@ -670,12 +742,12 @@ def active_missions(
     windows: Sequence[YearWindow], population: Population, split: str | None = None
 ) -> list[dict]:
     """Return per year (and group) how many missions were active: {year, group, count}."""
-    return _by_cluster(_active_missions, windows, population, split)
-
-
-def _active_missions(windows, population, split):
     if not windows:
         return []
+    if _shared_split(split):
+        # The missions counted for their ages (mean_duration_years) are the active ones.
+        rows = _shared_part(_RANGES, windows, population, split)
+        return [{"year": r["year"], "group": r["group"], "count": r["count"]} for r in rows]
     statement = _Statement()
     missions = _missions_cte(statement, windows, population, split)
     rows = statement.fetch(_summed("grp", _events_sql(missions, "grp", "count")), split)
@@ -690,6 +762,15 @@ def _dated_in_year(
 ) -> list[dict]:
     if not windows:
         return []
+    wanted = {w.year for w in windows}
+    if _shared_split(split):
+        rows = [r for r in _dated_by_cluster(population)[column] if r["year"] in wanted]
+        return _narrowed(rows, population, split)
+    return [r for r in _dated_years(column, population, split) if r["year"] in wanted]
+
+
+def _dated_years(column: str, population: Population, split: str | None) -> list[dict]:
+    """Return per year (and group) how many missions have their `column` date in it."""
     where, params = _population_sql(population)
     group = _group_sql(split)
     year = _year_sql(f"m.{column}")
@@ -698,22 +779,25 @@ def _dated_in_year(
         f" WHERE m.{column} IS NOT NULL AND {where} GROUP BY {year}"
         + (f", {group}" if split else "")
     )
-    wanted = {w.year for w in windows}
-    return [
-        {"year": y, "group": _key(g), "count": c}
-        for y, g, c in _fetch(sql, params)
-        if y in wanted
-    ]
+    return [{"year": y, "group": _key(g), "count": c} for y, g, c in _fetch(sql, params)]
+
+
+def _dated_by_cluster(population: Population) -> dict[str, list[dict]]:
+    """Return {column: rows of _dated_years} for starts and ends, every year, split by cluster."""
+    broad = replace(population, clusters=())
+    return _once(
+        ("dated", broad),
+        lambda: {column: _dated_years(column, broad, "cluster") for column in _DATED},
+    )
+
+
+_DATED = ("start_date", "end_date")
 
 
 def established(
     windows: Sequence[YearWindow], population: Population, split: str | None = None
 ) -> list[dict]:
     """Return per year (and group) how many missions started in it: {year, group, count}."""
-    return _by_cluster(_established, windows, population, split)
-
-
-def _established(windows, population, split):
     return _dated_in_year("start_date", windows, population, split)
 
 
@@ -721,10 +805,6 @@ def closed(
     windows: Sequence[YearWindow], population: Population, split: str | None = None
 ) -> list[dict]:
     """Return per year (and group) how many missions ended in it: {year, group, count}."""
-    return _by_cluster(_closed, windows, population, split)
-
-
-def _closed(windows, population, split):
     return _dated_in_year("end_date", windows, population, split)
 
 
@@ -736,7 +816,9 @@ def mean_mandate_areas(
     `active`: missions active; `recorded`: those with a complete mandate record in force (the
     `n` of the mean); `areas`: the sum over them of the distinct areas those mandates hold.
     """
-    if _shared.get() is not None and split in (None, "cluster"):
+    if not windows:
+        return []
+    if _shared_split(split):
         # The areas held, summed over the missions, are the per-area counts of
         # mandate_area_share summed over the areas: read both metrics off the same rows.
         out = {
@@ -749,11 +831,10 @@ def mean_mandate_areas(
                 name = "recorded" if row["area"] is None else "areas"
                 totals[name] += row["recorded" if row["area"] is None else "holding"]
         return [{"year": y, "group": g, **row} for (y, g), row in out.items()]
-    if not windows:
-        return []
     statement = _Statement()
     missions = _missions_cte(statement, windows, population, split)
     _mandate_ctes(statement, windows)
+    held = _held_ctes(statement)
     # Per (mission, area) ranges: summed over the areas, the distinct areas held.
     rows = statement.fetch(
         _summed(
@@ -761,8 +842,8 @@ def mean_mandate_areas(
             _events_sql(missions, "grp", "active"),
             _events_sql("recorded_plain", "grp", "recorded"),
             _events_sql("recorded_overlap", "grp", "recorded"),
-            _events_sql("held_plain", "grp", "areas"),
-            _events_sql("held_overlap", "grp", "areas"),
+            _events_sql(f"{held}_plain", "grp", "areas"),
+            _events_sql(f"{held}_overlap", "grp", "areas"),
         ),
         split,
     )
@@ -786,29 +867,26 @@ def mandate_area_share(
     (the `n` of every share). The others carry `holding`, those among them whose mandate in force
     holds the area. With `any_of`, the `areas` count as one (area "*": holding any of them).
     """
-    if any_of or _shared.get() is None:
-        # "Any of these areas" is one series, unlike the per-area counts: its own statement.
-        return _mandate_area_share(windows, population, split, areas=areas, any_of=any_of)
-    # Shared: every area's rows, filtered here (`recorded` is the same whichever are asked).
-    rows = _by_cluster(_mandate_area_share, windows, population, split, areas=None)
-    wanted = None if areas is None else set(areas)
-    return [row for row in rows if wanted is None or row["area"] is None or row["area"] in wanted]
-
-
-def _mandate_area_share(windows, population, split, *, areas=None, any_of=False):
     if not windows:
         return []
-    area_filter, area_params = _area_filter(areas)
+    if _shared_split(split):
+        if any_of:
+            return _shared_part(_any_of_part(areas), windows, population, split)
+        # Every area's rows, filtered here (`recorded` is the same whichever are asked).
+        rows = _shared_part(_AREAS, windows, population, split)
+        wanted = None if areas is None else set(areas)
+        return [r for r in rows if wanted is None or r["area"] is None or r["area"] in wanted]
     statement = _Statement()
     _missions_cte(statement, windows, population, split)
-    _mandate_ctes(statement, windows, area_filter=area_filter, area_params=area_params,
-                  any_of=any_of)
+    _mandate_ctes(statement, windows)
+    held = _held_ctes(statement, areas=areas, any_of=any_of)
+    keys = "grp, CAST(NULL AS BIGINT) AS area"
     summed = _summed(
         "grp, area",
-        _events_sql("recorded_plain", "grp, CAST(NULL AS BIGINT) AS area", "recorded"),
-        _events_sql("recorded_overlap", "grp, CAST(NULL AS BIGINT) AS area", "recorded"),
-        _events_sql("held_plain", "grp, area", "holding"),
-        _events_sql("held_overlap", "grp, area", "holding"),
+        _events_sql("recorded_plain", keys, "recorded"),
+        _events_sql("recorded_overlap", keys, "recorded"),
+        _events_sql(f"{held}_plain", "grp, area", "holding"),
+        _events_sql(f"{held}_overlap", "grp, area", "holding"),
     )
     rows = statement.fetch(
         f"SELECT s.year, s.grp, a.slug, s.tag, s.total FROM ({summed}) s"  # noqa: S608
@@ -833,33 +911,40 @@ def mean_duration_years(
     A mission's age is the days from its start to the reference day (with reference=any, to
     the last day of the year it was active: 31 December or its end).
     """
-    return _by_cluster(_mean_duration_years, windows, population, split)
-
-
-def _mean_duration_years(windows, population, split):
     if not windows:
         return []
+    if _shared_split(split):
+        return _shared_part(_RANGES, windows, population, split)
     statement = _Statement()
+    ranged = _missions_cte(statement, windows, population, split, days=True)
+    rows = statement.fetch(_summed("grp", *_age_events(ranged, windows, "grp")), split)
+    return _ages(_running(rows, windows), windows)
+
+
+def _age_events(ranged: str, windows: Sequence[YearWindow], keys: str) -> list[str]:
+    """Return the events of the missions' ranges that _ages() turns into active counts and ages."""
     # Each range also carries its mission's start day and end day: summed over the missions
     # active in a year they give the ages without visiting any mission year by year.
-    ranged = _missions_cte(statement, windows, population, split, days=True)
-    whole_year = windows[0].ref_start != windows[0].ref_end
     events = [
-        _events_sql(ranged, "grp", "count"),
-        _events_sql(ranged, "grp", "start", "start_day"),
+        _events_sql(ranged, keys, "count"),
+        _events_sql(ranged, keys, "start", "start_day"),
     ]
-    if whole_year:
+    if _whole_year(windows):
         # Deltas that hold in the last year of a range only: the ends of the missions that ended.
         ended = (
             f"(SELECT grp, last_year AS first_year, last_year, end_day FROM {ranged}"  # noqa: S608
             f" WHERE first_year <= last_year AND last_year < {OPEN}) e"
         )
         events += [
-            _events_sql(ended, "grp", "end", "end_day"),
-            _events_sql(ended, "grp", "ended"),
+            _events_sql(ended, keys, "end", "end_day"),
+            _events_sql(ended, keys, "ended"),
         ]
-    rows = statement.fetch(_summed("grp", *events), split)
-    totals = _running(rows, windows)
+    return events
+
+
+def _ages(totals: dict[tuple, int], windows: Sequence[YearWindow]) -> list[dict]:
+    """Return {year, group, count, days} from _age_events' running sums {(year, group, tag)}."""
+    whole_year = _whole_year(windows)
     out = []
     for (year, group, tag), count in totals.items():
         if tag != "count":
@@ -871,6 +956,63 @@ def _mean_duration_years(windows, population, split):
             ended_days = totals.get((year, group, "end"), 0)
             days += ended_days - totals.get((year, group, "ended"), 0) * point
         out.append({"year": year, "group": _key(group), "count": count, "days": days})
+    return out
+
+
+def _whole_year(windows: Sequence[YearWindow]) -> bool:
+    return windows[0].ref_start != windows[0].ref_end
+
+
+def _population_parts(
+    windows: Sequence[YearWindow], population: Population, parts: set
+) -> dict[object, list[dict]]:
+    """Return {part: rows split by cluster} for `parts` of `population`, from one statement."""
+    statement = _Statement()
+    ranged = _missions_cte(statement, windows, population, "cluster", days=_RANGES in parts)
+    no_area = "grp, CAST(NULL AS BIGINT) AS area"
+    events = _age_events(ranged, windows, no_area) if _RANGES in parts else []
+    areas_of = sorted((part for part in parts if part != _RANGES), key=str)
+    if areas_of:
+        _mandate_ctes(statement, windows)
+        events += [
+            _events_sql("recorded_plain", no_area, "recorded"),
+            _events_sql("recorded_overlap", no_area, "recorded"),
+        ]
+    for index, part in enumerate(areas_of):
+        # Area ids are positive: "any of" ranges are told apart by a negative one.
+        if part == _AREAS:
+            held = _held_ctes(statement)
+        else:
+            held = _held_ctes(statement, f"any{index}", areas=part, any_of=True, any_area=~index)
+        events += [
+            _events_sql(f"{held}_plain", "grp, area", "holding"),
+            _events_sql(f"{held}_overlap", "grp, area", "holding"),
+        ]
+    rows = statement.fetch(
+        f"SELECT s.year, s.grp, s.area, a.slug, s.tag, s.total"  # noqa: S608
+        f" FROM ({_summed('grp, area', *events)}) s"
+        f" LEFT JOIN {_table(MandateArea)} a ON a.id = s.area",
+        "cluster",
+    )
+    ranges, recorded, holding = {}, [], {}
+    for (year, group, area, slug, tag), total in _running(rows, windows).items():
+        group = _key(group)
+        if area is not None:
+            holding.setdefault(area if area < 0 else 0, []).append(
+                {"year": year, "group": group, "area": slug or "*", "holding": total}
+            )
+        elif tag == "recorded":
+            recorded.append((year, group, total))
+        else:
+            ranges[year, group, tag] = total
+    out: dict[object, list[dict]] = {}
+    if _RANGES in parts:
+        out[_RANGES] = _ages(ranges, windows)
+    for index, part in enumerate(areas_of):
+        out[part] = [
+            {"year": year, "group": group, "area": None, "recorded": total}
+            for year, group, total in recorded
+        ] + holding.get(0 if part == _AREAS else ~index, [])
     return out
 
 

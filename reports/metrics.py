@@ -27,6 +27,7 @@ __all__ = [
     "ParameterError",
     "Params",
     "compute",
+    "expect",
     "parse_categories",
     "parse_params",
 ]
@@ -34,7 +35,14 @@ __all__ = [
 # A stored series runs from here (the earliest `start` accepted) to this year.
 FIRST_YEAR = 1900
 PARAMETERS = (
-    "start", "end", "reference", "category", "cluster", "region", "mandating_body", "split",
+    "start",
+    "end",
+    "reference",
+    "category",
+    "cluster",
+    "region",
+    "mandating_body",
+    "split",
     "mandate_area",
 )
 
@@ -177,11 +185,17 @@ _women_heads = _series(
 )
 
 
-def _mandate_area_share(windows, params: Params, source=agg) -> list[dict]:
+def _areas_asked(params: Params, source=agg) -> tuple[list[str], bool]:
+    """Return the areas of a mandate_area_share series, and whether it counts any of them."""
     # Several slugs in one parameter are one series: missions holding ANY of them (the
     # report's "security sector reform or rule of law").
     any_of = bool(params.mandate_areas and len(params.mandate_areas) > 1)
     areas = list(params.mandate_areas) if params.mandate_areas else source.mandate_area_slugs()
+    return areas, any_of
+
+
+def _mandate_area_share(windows, params: Params, source=agg) -> list[dict]:
+    areas, any_of = _areas_asked(params, source)
     rows = source.mandate_area_share(
         windows, params.population, params.split, areas=areas, any_of=any_of
     )
@@ -362,10 +376,24 @@ def parse_params(metric: str, raw: Mapping) -> Params:
     )
 
 
+def _windows(params: Params) -> list[agg.YearWindow]:
+    return agg.year_windows(FIRST_YEAR, timezone.localdate().year, params.reference)
+
+
 def compute(metric: str, params: Params, *, source=agg) -> tuple[list[dict], int]:
     """Return (results for every year from FIRST_YEAR to this year, the first year in the data)."""
     first_data_year = source.first_year(params.population)
-    this_year = timezone.localdate().year
-    windows = agg.year_windows(FIRST_YEAR, this_year, params.reference)
+    windows = _windows(params)
     results = METRICS[metric].compute(windows, replace(params, start=None, end=None), source)
-    return results, (first_data_year or this_year)
+    return results, (first_data_year or windows[-1].year)
+
+
+def expect(metric: str, params: Params) -> None:
+    """Say that `metric` will be computed for `params` within reports.aggregations.computed_once().
+
+    What the series expected of one population share is then computed by one statement.
+    """
+    options = {}
+    if metric == "mandate_area_share":
+        options["areas"], options["any_of"] = _areas_asked(params)
+    agg.expect(metric, _windows(params), params.population, params.split, **options)

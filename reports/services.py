@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .aggregations import computed_once, data_fingerprint
-from .metrics import METRICS, ParameterError, Params, compute, parse_params
+from .metrics import METRICS, ParameterError, Params, compute, expect, parse_params
 from .models import RefreshSchedule, StatisticSnapshot
 
 __all__ = [
@@ -224,6 +224,8 @@ def statistics_refresh_all(*, force: bool = False, prune: bool = False) -> dict[
         ).update(stale=True)
         refreshed = 0
         _snapshots_create(wanted)
+        for metric, parsed in wanted.values():
+            expect(metric, parsed)
         for key, (metric, parsed) in wanted.items():
             snapshot = _snapshot_refresh(key, metric, parsed, fingerprint=fingerprint, force=force)
             refreshed += snapshot.computed_at >= now
