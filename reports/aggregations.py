@@ -274,6 +274,7 @@ def expect(
         "mean_duration_years": {_RANGES},
         "mean_mandate_areas": {_RANGES, _AREAS},
         "mandate_area_share": {_any_of_part(areas) if any_of else _AREAS},
+        "women_heads_share": {_heads_part(population, split)} - {None},
     }.get(name, set())
     key = ("expected", _years(windows), replace(population, clusters=()))
     cache.setdefault(key, set()).update(parts)
@@ -305,8 +306,15 @@ def _shared_part(
     years = _years(windows)
     computed = cache.setdefault(("parts", years, broad), {})
     if part not in computed:
-        expected = cache.get(("expected", years, broad), set())
-        computed.update(_population_parts(windows, broad, {part} | (expected - computed.keys())))
+        # Parts of one statement: the heads' (over tenures), or the others' (missions, mandates).
+        heads = part in (_HEADS, _HEADS_BY_CLUSTER)
+        expected = {
+            other
+            for other in cache.get(("expected", years, broad), ())
+            if (other in (_HEADS, _HEADS_BY_CLUSTER)) == heads and other not in computed
+        }
+        compute = _heads_parts if heads else _population_parts
+        computed.update(compute(windows, broad, {part} | expected))
     rows = computed[part]
     key = ("part", part, years, broad, population.clusters, split)
     return _once(key, lambda: _narrowed(rows, population, split))
@@ -525,15 +533,17 @@ class _Statement:
         self.params += list(params)
         return name
 
-    def fetch(self, select: str, split: str | None = None) -> list[tuple]:
+    def fetch(self, select: str, split: str | None = None, params: Sequence = ()) -> list[tuple]:
         """Return the rows of `select` (its second column `grp`), groups named by `split`."""
+        head = f"WITH {', '.join(self.ctes)} " if self.ctes else ""
+        params = [*self.params, *params]
         if split not in _GROUP_NAMES:
-            return _fetch(f"WITH {', '.join(self.ctes)} {select}", self.params)
+            return _fetch(f"{head}{select}", params)
         names = _table(_GROUP_NAMES[split])
         rows = _fetch(
-            f"WITH {', '.join(self.ctes)} SELECT q.*, n.slug FROM ({select}) q"  # noqa: S608
+            f"{head}SELECT q.*, n.slug FROM ({select}) q"  # noqa: S608
             f" LEFT JOIN {names} n ON n.id = q.grp",
-            self.params,
+            params,
         )
         return [(row[0], row[-1], *row[2:-1]) for row in rows]
 
@@ -652,23 +662,31 @@ def _area_filter(areas: Iterable[str] | None) -> tuple[str, list]:
 
 
 def _merged_cte(statement, name: str, ranges: str, keys: str) -> str:
-    """Add `name`: the ranges of `ranges` sharing `keys`, overlapping ones merged into one."""
+    """Add `name`: the ranges of `ranges` sharing `keys`, cut so that no two overlap.
+
+    In order of first year, each range keeps only its years after the last year of every
+    range before it: the pieces cover each year the ranges cover exactly once.
+    """
+    # One window pass, no grouping into islands: the pieces give the same events as the
+    # merged ranges would (the people of a women_heads_share statement: 2 passes -> 1).
     order = f"PARTITION BY {keys} ORDER BY first_year, last_year"
+    cut = _greatest("first_year", "COALESCE(prev_last + 1, first_year)")
     return statement.cte(
         name,
-        f"SELECT {keys}, MIN(first_year) AS first_year, MAX(last_year) AS last_year FROM ("  # noqa: S608
-        f" SELECT {keys}, first_year, last_year,"
-        f" SUM(CASE WHEN prev_last IS NULL OR first_year > prev_last THEN 1 ELSE 0 END)"
-        f" OVER ({order} ROWS UNBOUNDED PRECEDING) AS island FROM ("
+        f"SELECT {keys}, first_year, last_year FROM ("  # noqa: S608
+        f" SELECT {keys}, {cut} AS first_year, last_year FROM ("
         f"  SELECT {keys}, first_year, last_year, MAX(last_year) OVER ({order}"
         f"  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_last"
-        f"  FROM {ranges} WHERE first_year <= last_year) ordered) islands"
-        f" GROUP BY {keys}, island",
+        f"  FROM {ranges} WHERE first_year <= last_year) ordered) pieces"
+        " WHERE first_year <= last_year",
     )
 
 
 # Event tags travel as small integers (cheaper to group by than text); _running names them.
-_TAGS = ("count", "active", "recorded", "areas", "holding", "start", "end", "ended", "heads")
+_TAGS = (
+    *("count", "active", "recorded", "areas", "holding", "start", "end", "ended"),
+    *("heads", "heads_all"),
+)
 
 
 def _events_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
@@ -766,29 +784,43 @@ def _dated_in_year(
     if _shared_split(split):
         rows = [r for r in _dated_by_cluster(population)[column] if r["year"] in wanted]
         return _narrowed(rows, population, split)
-    return [r for r in _dated_years(column, population, split) if r["year"] in wanted]
+    return [r for r in _dated_years((column,), population, split)[column] if r["year"] in wanted]
 
 
-def _dated_years(column: str, population: Population, split: str | None) -> list[dict]:
-    """Return per year (and group) how many missions have their `column` date in it."""
+def _dated_years(
+    columns: Sequence[str], population: Population, split: str | None
+) -> dict[str, list[dict]]:
+    """Return {column: rows {year, group, count}}: the missions whose `column` falls in a year."""
     where, params = _population_sql(population)
-    group = _group_sql(split)
-    year = _year_sql(f"m.{column}")
-    sql = (
-        f"SELECT {year}, {group}, COUNT(*) FROM {_table(Mission)} m{_joins(split)}"  # noqa: S608 (names are ours; values are parameters)
-        f" WHERE m.{column} IS NOT NULL AND {where} GROUP BY {year}"
-        + (f", {group}" if split else "")
-    )
-    return [{"year": y, "group": _key(g), "count": c} for y, g, c in _fetch(sql, params)]
+    years = [_year_sql(f"m.{column}") for column in columns]
+    group = _group_id_sql(split)
+    if connection.vendor == "postgresql" and len(columns) == 2:
+        # One scan counts the years of both columns (GROUPING SETS; SQLite has none).
+        count = (
+            "SELECT COALESCE(y0, y1) AS year, grp, GROUPING(y0) AS col, COUNT(*) FROM"  # noqa: S608 (names are ours; values are parameters)
+            f" (SELECT {group} AS grp, {years[0]} AS y0, {years[1]} AS y1"
+            f" FROM {_table(Mission)} m WHERE {where}) d"
+            " GROUP BY GROUPING SETS ((y0, grp), (y1, grp))"
+        )
+    else:
+        count = " UNION ALL ".join(
+            f"SELECT {year} AS year, {group} AS grp, {index:d} AS col, COUNT(*)"  # noqa: S608 (names are ours; values are parameters)
+            f" FROM {_table(Mission)} m WHERE m.{column} IS NOT NULL AND {where}"
+            f" GROUP BY {year}, {group}"
+            for index, (column, year) in enumerate(zip(columns, years, strict=True))
+        )
+        params = params * len(columns)
+    out: dict[str, list[dict]] = {column: [] for column in columns}
+    for y, g, index, c in _Statement().fetch(count, split, params):
+        if y is not None:
+            out[columns[index]].append({"year": y, "group": _key(g), "count": c})
+    return out
 
 
 def _dated_by_cluster(population: Population) -> dict[str, list[dict]]:
-    """Return {column: rows of _dated_years} for starts and ends, every year, split by cluster."""
+    """Return _dated_years() of the starts and ends, split by cluster (one statement, shared)."""
     broad = replace(population, clusters=())
-    return _once(
-        ("dated", broad),
-        lambda: {column: _dated_years(column, broad, "cluster") for column in _DATED},
-    )
+    return _once(("dated", broad), lambda: _dated_years(_DATED, broad, "cluster"))
 
 
 _DATED = ("start_date", "end_date")
@@ -1030,6 +1062,55 @@ def women_heads_share(
     """
     if not windows:
         return []
+    part = _heads_part(population, split)
+    if _shared.get() is not None and part is not None:
+        return _shared_part(part, windows, population, split)
+    return _heads(windows, population, split, whole=False, by_group=True)[1]
+
+
+# Parts of the heads' statement (_heads_parts): people heading a mission of the population
+# (one person heading two of its missions counts once), and people per cluster.
+_HEADS = "heads"
+_HEADS_BY_CLUSTER = "heads_by_cluster"
+
+
+def _heads_part(population: Population, split: str | None) -> str | None:
+    """Return the shared part women_heads_share() reads, or None if no part has its people."""
+    # People are not additive: the heads of two clusters are not the sum of each one's.
+    if split is None and not population.clusters:
+        return _HEADS
+    if split == "cluster" or (split is None and len(population.clusters) == 1):
+        return _HEADS_BY_CLUSTER
+    return None
+
+
+def _heads_parts(
+    windows: Sequence[YearWindow], population: Population, parts: set
+) -> dict[str, list[dict]]:
+    """Return {part: rows} for `parts` of the heads of `population`, from one statement."""
+    whole, by_cluster = _heads(
+        windows,
+        population,
+        "cluster",
+        whole=_HEADS in parts,
+        by_group=_HEADS_BY_CLUSTER in parts,
+    )
+    return {
+        part: rows
+        for part, rows in ((_HEADS, whole), (_HEADS_BY_CLUSTER, by_cluster))
+        if part in parts
+    }
+
+
+def _heads(
+    windows: Sequence[YearWindow],
+    population: Population,
+    split: str | None,
+    *,
+    whole: bool,
+    by_group: bool,
+) -> tuple[list[dict], list[dict]]:
+    """Return women_heads_share()'s rows over the whole population, and per group of `split`."""
     where, params = _population_sql(population)
     first, last = _range_sql("ap", windows)
     statement = _Statement()
@@ -1042,19 +1123,27 @@ def women_heads_share(
         f" WHERE {_dated_sql('ap')} AND {where}",
         [False, *params],
     )
-    people = _merged_cte(statement, "people", "tenures", "person_id, grp, gender")
-    rows = statement.fetch(
-        _summed("grp, gender", _events_sql(people, "grp, gender", "heads")), split
-    )
+    events = []
+    if whole:
+        people = _merged_cte(statement, "people", "tenures", "person_id, gender")
+        keys = "CAST(NULL AS INTEGER) AS grp, gender"
+        events.append(_events_sql(people, keys, "heads_all"))
+    if by_group:
+        people = _merged_cte(statement, "group_people", "tenures", "person_id, grp, gender")
+        events.append(_events_sql(people, "grp, gender", "heads"))
+    rows = statement.fetch(_summed("grp, gender", *events), split)
     out: dict[tuple, dict] = {}
-    for (year, group, gender, _), total in _running(rows, windows).items():
-        row = out.setdefault((year, group), {"heads": 0, "stated": 0, "women": 0})
+    for (year, group, gender, tag), total in _running(rows, windows).items():
+        row = out.setdefault((tag, year, group), {"heads": 0, "stated": 0, "women": 0})
         row["heads"] += total
         if gender in ("female", "male"):
             row["stated"] += total
         if gender == "female":
             row["women"] += total
-    return [{"year": y, "group": _key(g), **row} for (y, g), row in out.items()]
+    return tuple(
+        [{"year": y, "group": _key(g), **row} for (t, y, g), row in out.items() if t == tag]
+        for tag in ("heads_all", "heads")
+    )
 
 
 # -- fingerprint of the data -----------------------------------------------------------------

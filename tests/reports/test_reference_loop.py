@@ -58,6 +58,9 @@ SERIES = [
     ("active_missions", {"region": "africa,asia", "mandating_body": "security_council"}),
     ("mean_mandate_areas", {"cluster": "envoy,field_mission", "region": "africa"}),
     ("women_heads_share", {"category": "all", "mandating_body": "general_assembly"}),
+    # People are not additive: per cluster, and over two clusters (not the sum of each).
+    ("women_heads_share", {"reference": "any", "split": "cluster"}),
+    ("women_heads_share", {"cluster": "envoy,field_mission"}),
     ("mean_duration_years", {"cluster": "envoy", "split": "cluster"}),
 ]
 
