@@ -72,10 +72,12 @@ class MissionQuerySet(PeriodQuerySet):
         """Return missions hosted by the country with ISO 3166-1 alpha-3 code `iso3`."""
         return self.filter(host_countries__iso3=iso3.upper())
 
-    def with_mandate_area(self, slug: str, on: date | None = None):
-        """Return missions whose mandate holds area `slug`: on day `on`, or in any mandate."""
-        # The mandates name their missions: no join back to the missions table in the subquery.
-        mandates = self.model.mandates.rel.related_model.objects.filter(mandate_areas__slug=slug)
+    def with_mandate_area(self, area, on: date | None = None):
+        """Return missions whose mandate holds `area` (slug or MandateArea) on day `on`, or ever."""
+        # The mandates name their missions: no join back to the missions table in the subquery,
+        # and an area already read is matched by its key, with no join to the areas either.
+        lookup = "mandate_areas__slug" if isinstance(area, str) else "mandate_areas"
+        mandates = self.model.mandates.rel.related_model.objects.filter(**{lookup: area})
         if on is not None:
             mandates = mandates.active_on(on)
         return self.filter(pk__in=mandates.values("mission_id"))

@@ -335,7 +335,7 @@ class MissionFilterSet(StrictFilterSet):
     def filter_mandate_area(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.with_mandate_area(value.slug, on=self.form.cleaned_data.get("active_on"))
+        return queryset.with_mandate_area(value, on=self.form.cleaned_data.get("active_on"))
 
     def filter_active_on(self, queryset, name, value):
         return queryset.active_on(value)

@@ -70,6 +70,8 @@ def test_with_mandate_area_on_a_day_reads_the_mandate_in_force():
     assert not with_area("human-rights", on=date(2004, 12, 31)).exists()
     assert with_area("human-rights", on=date(2005, 1, 1)).get() == mission
     assert with_area("human-rights").get() == mission
+    assert with_area(human_rights, on=date(2005, 1, 1)).get() == mission
+    assert not with_area(human_rights, on=date(2004, 12, 31)).exists()
 
 
 def test_with_mandate_recorded_needs_a_complete_mandate_in_force():
