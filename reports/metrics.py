@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -376,8 +377,14 @@ def parse_params(metric: str, raw: Mapping) -> Params:
     )
 
 
-def _windows(params: Params) -> list[agg.YearWindow]:
-    return agg.year_windows(FIRST_YEAR, timezone.localdate().year, params.reference)
+def _windows(params: Params) -> tuple[agg.YearWindow, ...]:
+    return _year_windows(timezone.localdate().year, params.reference)
+
+
+@lru_cache(maxsize=32)
+def _year_windows(last: int, reference: tuple[int, int] | None) -> tuple[agg.YearWindow, ...]:
+    # A refresh asks for the same few sets of windows (a hundred years each) again and again.
+    return tuple(agg.year_windows(FIRST_YEAR, last, reference))
 
 
 def compute(metric: str, params: Params, *, source=agg) -> tuple[list[dict], int]:
