@@ -4,7 +4,8 @@ and the mission detail that carries what a client needs in one call."""
 from types import SimpleNamespace
 
 from django.db import connections
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_flex_fields import split_levels
@@ -531,9 +532,11 @@ class MissionRows:
         self.utc = timezone.get_current_timezone_name() == "UTC"
 
     def values(self, queryset):
-        return queryset.prefetch_related(None).values(
-            *(self.brief_columns if self.brief else self.columns)
-        )
+        queryset = queryset.prefetch_related(None)
+        if self.brief:
+            return queryset.values(*self.brief_columns)
+        looked_up = _looked_up(connections[queryset.db])
+        return queryset.values(*(c for c in self.columns if c not in looked_up), **looked_up)
 
     def represent(self, rows: list[dict]) -> list[dict]:
         link = self.link("mission")
@@ -623,6 +626,29 @@ class MissionRows:
             }
             for row in data
         ]
+
+
+def _looked_up(connection) -> dict[str, RawSQL]:
+    """Return the list's region slug and founding document symbol as scalar subqueries.
+
+    Joined, they made PostgreSQL plan a filtered page's semi-join among six relations (about
+    0.5 ms of planning per request on spm_api_bench); each subquery runs for the page's rows
+    only. The list's own table keeps its name as its alias at the top of a query.
+    """
+    quote = connection.ops.quote_name
+    mission = quote(Mission._meta.db_table)
+
+    def scalar(model, column: str, key: str) -> RawSQL:
+        sql = (
+            f"SELECT t.{quote(column)} FROM {quote(model._meta.db_table)} t"  # noqa: S608 (names are ours)
+            f" WHERE t.{quote('id')} = {mission}.{quote(key)}"
+        )
+        return RawSQL(sql, (), output_field=CharField())  # noqa: S611 (no outside text in it)
+
+    return {
+        "region__slug": scalar(Region, "slug", "region_id"),
+        "founding_document__symbol": scalar(Document, "symbol", "founding_document_id"),
+    }
 
 
 def _flex_values(params, name: str) -> list[str]:
