@@ -16,11 +16,12 @@ import io
 import json
 
 import orjson
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpResponseNotModified
+from django.http import Http404, HttpResponseNotModified
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from django_filters import utils as filter_utils
@@ -101,6 +102,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=_django_errors(exc))
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict()
+    elif isinstance(exc, Http404):  # DRF converts these too, but only inside its own handler
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     from rest_framework.views import exception_handler
 
     response = exception_handler(exc, context)

@@ -392,7 +392,10 @@ def test_mission_detail_fast_path_writes_times_in_the_current_zone(api_client, s
 def test_mission_detail_is_a_404_for_ids_no_mission_has(api_client):
     mission = MissionFactory()
     for pk in ["0", "-1", "abc", str(2**63), str(-(2**63) - 1), "99999999999999999999"]:
-        assert api_client.get(f"/api/v1/missions/{pk}/").status_code == 404, pk
+        response = api_client.get(f"/api/v1/missions/{pk}/")
+        assert response.status_code == 404, pk
+        # The body says what happened, as every error of the API does.
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}, pk
     # Any text int() reads names the same mission, as the ORM's lookup did.
     assert api_client.get(f"/api/v1/missions/0{mission.pk}/").json()["id"] == mission.pk
 
