@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -147,8 +148,34 @@ def _snapshots_create(series: dict[str, tuple[str, Params]]) -> None:
     )
 
 
+@contextmanager
+def _unflushed_commits() -> Iterator[None]:
+    """Within the block, commits of snapshots do not wait for the WAL flush (PostgreSQL).
+
+    A snapshot is derived data: a crash that loses its last commits leaves the previous
+    snapshot (with its older fingerprint), which the next refresh redoes. Not waiting spared
+    a refresh 17-80 ms of fsyncs (17 commits); set once for the session, not per commit.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def _snapshot_refresh(
-    key: str, metric: str, parsed: Params, *, fingerprint: str | None, force: bool
+    key: str,
+    metric: str,
+    parsed: Params,
+    *,
+    fingerprint: str | None,
+    force: bool,
+    unflushed: bool = False,
 ) -> StatisticSnapshot:
     with transaction.atomic():
         # The stored results are only read if they are still current (then on first access):
@@ -162,10 +189,8 @@ def _snapshot_refresh(
             and snapshot.fingerprint == current
         ):
             return snapshot
-        if connection.vendor == "postgresql":
-            # A snapshot is derived data: a crash that loses its last commits leaves the
-            # previous snapshot (with its older fingerprint), which the next refresh redoes.
-            # Not waiting for the WAL flush spared a refresh 17-80 ms of fsyncs (17 commits).
+        if connection.vendor == "postgresql" and not unflushed:
+            # As within _unflushed_commits(), for this commit only.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         snapshot.results, snapshot.first_year = compute(metric, parsed)
@@ -226,9 +251,12 @@ def statistics_refresh_all(*, force: bool = False, prune: bool = False) -> dict[
         _snapshots_create(wanted)
         for metric, parsed in wanted.values():
             expect(metric, parsed)
-        for key, (metric, parsed) in wanted.items():
-            snapshot = _snapshot_refresh(key, metric, parsed, fingerprint=fingerprint, force=force)
-            refreshed += snapshot.computed_at >= now
+        with _unflushed_commits():
+            for key, (metric, parsed) in wanted.items():
+                snapshot = _snapshot_refresh(
+                    key, metric, parsed, fingerprint=fingerprint, force=force, unflushed=True
+                )
+                refreshed += snapshot.computed_at >= now
     RefreshSchedule.objects.filter(pk=1).update(last_finished_at=timezone.now())
     return {"snapshots": len(wanted), "computed": refreshed, "deleted": deleted}
 
