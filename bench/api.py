@@ -86,7 +86,7 @@ if os.environ.get("SPM_BENCH_SERVE") == "1":
 # -- the synthetic registry ---------------------------------------------------------------------
 
 
-def _ensure_database(url: str) -> None:
+def ensure_database(url: str) -> None:
     import psycopg
 
     parts = urlparse(url)
@@ -185,7 +185,7 @@ def populate(rng: random.Random) -> None:
 def prepare(url: str) -> str:
     """Create, migrate and fill the benchmark database if needed; return a detail path."""
     os.environ.update(SERVER_ENV, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings")
-    _ensure_database(url)
+    ensure_database(url)
     import django
 
     django.setup()

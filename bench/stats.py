@@ -27,6 +27,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 
 import django  # noqa: E402
 
+from bench.api import ensure_database  # noqa: E402
+
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    ensure_database(os.environ["DATABASE_URL"])  # created if missing, as bench/api.py does
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
