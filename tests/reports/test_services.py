@@ -371,3 +371,19 @@ def test_many_parameter_sets_read_once_stop_being_refreshed_then_go(db):
     )
     statistics_refresh_all(force=True, prune=True)
     assert StatisticSnapshot.objects.count() == defaults
+
+
+def test_stored_results_read_back_exactly_as_they_were_computed():
+    # Written by orjson (ResultsField), read by the database's JSON: floats keep every digit,
+    # non-ASCII text and JSON null survive, on SQLite and PostgreSQL alike.
+    results = [
+        {"year": 2013, "value": 0.1 + 0.2, "n": 37, "area": "Côte d’Ivoire"},
+        {"year": 2014, "value": None, "n": 0, "groups": {"envoy": 1 / 3}},
+    ]
+    snapshot = StatisticSnapshot.objects.create(
+        metric="active_missions", params={}, key="x" * 64, results=results
+    )
+    assert StatisticSnapshot.objects.get(pk=snapshot.pk).results == results
+    snapshot.results = [*results, {"year": 2015, "value": 2.5e-17, "n": 1}]
+    snapshot.save(update_fields=["results"])
+    assert StatisticSnapshot.objects.get(pk=snapshot.pk).results[-1]["value"] == 2.5e-17
