@@ -464,7 +464,8 @@ def run_search(query, *, paginate: bool = True) -> dict:
     paginator.count = total  # counted above: no second COUNT of the same search
     page = paginator.get_page(page_args["page"])
     rows = base.prefetch_related("host_countries").in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list]
+    # A mission deleted between the two queries drops out rather than failing the page.
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     terms = search_terms(q)
     for mission in page.object_list:
         mission.snippet = (

@@ -603,3 +603,22 @@ def test_a_long_result_list_links_the_ends_and_the_pages_near_this_one():
     pages = re.findall(r'<li><(?:a href="[^"]*"|span aria-current="page")>(\d+)<', text(response))
     assert pages == ["1", "2", "6", "7", "8", "9", "10", "15", "16"]
     assert text(response).count('class="ellipsis"') == 2
+
+
+def test_a_mission_deleted_while_a_page_is_read_drops_out_of_it(client):
+    """The page's ids and its rows are two queries: a deletion between them is no error."""
+    from unittest import mock
+
+    from django.db.models import QuerySet
+
+    shown = result_acronyms(client.get("/search/", {"kind": "country"}))
+    real = QuerySet.in_bulk
+
+    def after_a_deletion(queryset, ids, **kwargs):
+        Mission.objects.filter(pk=ids[0]).delete()
+        return real(queryset, ids, **kwargs)
+
+    with mock.patch.object(QuerySet, "in_bulk", after_a_deletion):
+        response = client.get("/search/", {"kind": "country"})
+    assert response.status_code == 200
+    assert result_acronyms(response) == shown[1:]
