@@ -15,11 +15,11 @@ from datetime import date
 from django.db import connection
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 
-from mandates.models import AreaHolding, MandateArea
-from missions.models import Country, Mission
+from mandates.models import AreaHolding
+from missions.models import Mission
 from missions.querysets import active_on_q
 
-__all__ = ["ONE_VALUED", "facet_counts", "shared_facet_counts"]
+__all__ = ["MANY_VALUED", "ONE_VALUED", "facet_counts", "shared_facet_counts"]
 
 # The facets that take one value per mission, by the field (or annotation) that holds it.
 ONE_VALUED = {
@@ -28,6 +28,12 @@ ONE_VALUED = {
     "region": "region__slug",
     "mandating_body": "mandating_body",
     "is_active": "active",
+}
+# The facets a mission may take several values of: the table linking missions to the values,
+# its foreign key to the value, and the value's field shown.
+MANY_VALUED = {
+    "country": (Mission.host_countries.through, "country", "iso3"),
+    "mandate_area": (AreaHolding, "mandate_area", "slug"),  # one row a mission and area held
 }
 HITS = "search_hits"  # the name the shared statement gives the found missions' ids
 
@@ -65,13 +71,11 @@ def shared_facet_counts(names: list[str], ids: QuerySet, today: date) -> tuple[i
     if one_valued:
         values = ", ".join(one_valued)
         rows.append(f"SELECT 'groups', {values}, COUNT(*) FROM {HITS} GROUP BY {values}")  # noqa: S608
-    joins = {
-        "country": (Mission.host_countries.through, "country_id", Country, "iso3"),
-        "mandate_area": (AreaHolding, "mandate_area_id", MandateArea, "slug"),
-    }
     for name in names:
-        if name in joins:
-            link, key, model, value = joins[name]
+        if name in MANY_VALUED:
+            link, foreign_key, value = MANY_VALUED[name]
+            key = link._meta.get_field(foreign_key)
+            model, key = key.related_model, key.column
             # Grouped by id first, then named: the names join a few hundred rows, not 75,000.
             # A join, not `IN (SELECT id FROM hits)`: PostgreSQL guesses 200 distinct ids for
             # that and probes the index once per match, where a hash join of thousands of
@@ -106,10 +110,7 @@ def facet_counts(name: str, ids, today: date) -> dict[str, int]:
     """
     if name in ONE_VALUED:
         rows = _found(ids, today).values_list(ONE_VALUED[name])
-    elif name == "country":
-        rows = Mission.host_countries.through.objects.filter(mission__in=ids).values_list(
-            "country__iso3"
-        )
-    else:  # one row a mission and area it ever held
-        rows = AreaHolding.objects.filter(mission__in=ids).values_list("mandate_area__slug")
+    else:
+        link, foreign_key, value = MANY_VALUED[name]
+        rows = link.objects.filter(mission__in=ids).values_list(f"{foreign_key}__{value}")
     return dict(rows.annotate(n=Count("pk")).order_by())
