@@ -76,10 +76,13 @@ class MissionQuerySet(PeriodQuerySet):
         """Return missions whose mandate holds `area` (slug or MandateArea) on day `on`, or ever."""
         # The mandates name their missions: no join back to the missions table in the subquery,
         # and an area already read is matched by its key, with no join to the areas either.
+        if on is not None:
+            # One index of the derived rows (mandates.models.AreaPeriod) answers "on D".
+            lookup = "mandate_area__slug" if isinstance(area, str) else "mandate_area"
+            periods = self.model.area_periods.rel.related_model.objects.filter(**{lookup: area})
+            return self.filter(pk__in=periods.active_on(on).values("mission_id"))
         lookup = "mandate_areas__slug" if isinstance(area, str) else "mandate_areas"
         mandates = self.model.mandates.rel.related_model.objects.filter(**{lookup: area})
-        if on is not None:
-            mandates = mandates.active_on(on)
         return self.filter(pk__in=mandates.values("mission_id"))
 
     def with_mandate_recorded(self, on: date):

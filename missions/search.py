@@ -4,7 +4,9 @@ On PostgreSQL each mission keeps a weighted `search_document` (acronym and name 
 area names B, notes C), served by a GIN index (migration 0004) and kept fresh by
 missions.signals. Elsewhere (SQLite) the column stays NULL and the search matches substrings.
 On every database the areas each mission's mandates held are kept as one row a pair
-(mandates.models.AreaHolding), which the search page's area facet counts.
+(mandates.models.AreaHolding), which the search page's area facet counts, and as one row a
+mandate and area with the mandate's period (mandates.models.AreaPeriod), which the filter
+"holding an area on a date" reads (missions.querysets).
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from mandates.models import AreaAttestation, AreaHolding, Mandate, MandateArea
+from mandates.models import AreaAttestation, AreaHolding, AreaPeriod, Mandate, MandateArea
 from missions.models import Document, Mission
 
 __all__ = [
     "area_holdings_refresh",
+    "area_periods_refresh",
     "search_document_refresh",
     "search_index_refresh",
     "search_terms",
@@ -145,11 +148,44 @@ def area_holdings_refresh(*, mission_ids: Iterable[int] | None) -> None:
         )
 
 
+def area_periods_refresh(*, mandate_ids: Iterable[int] | None) -> None:
+    """Recompute the AreaPeriod rows of the mandates `mandate_ids` (None: of every mandate).
+
+    Each link of a mandate to an area is copied with the mandate's mission and period: one
+    DELETE and one INSERT ... SELECT, whatever the number of mandates.
+    """
+    periods = AreaPeriod.objects.all()
+    where, params = "", []
+    if mandate_ids is not None:
+        mandate_ids = sorted({pk for pk in mandate_ids if pk is not None})
+        if not mandate_ids:
+            return
+        periods = periods.filter(mandate__in=mandate_ids)
+        where, params = f" WHERE d.id IN ({', '.join(['%s'] * len(mandate_ids))})", mandate_ids
+    name = connection.ops.quote_name
+    with transaction.atomic():
+        periods.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {name(AreaPeriod._meta.db_table)} (mandate_id, mission_id,"  # noqa: S608 (names are ours; values are parameters)
+                " mandate_area_id, start_date, end_date, end_unknown)"
+                " SELECT d.id, d.mission_id, l.mandatearea_id, d.start_date, d.end_date,"
+                f" d.end_unknown FROM {name(Mandate.mandate_areas.through._meta.db_table)} l"
+                f" JOIN {name(Mandate._meta.db_table)} d ON d.id = l.mandate_id{where}",
+                params,
+            )
+
+
 def search_index_refresh(*, mission_ids: Iterable[int] | None) -> None:
     """Recompute what the search reads of `mission_ids` (None: of every mission): the search
-    documents (PostgreSQL) and the areas each mission's mandates held (the area facet)."""
+    documents (PostgreSQL) and the areas each mission's mandates held (the area facet).
+
+    With None, also every mandate's AreaPeriod rows; edits keep those in step as they are
+    made, within their transaction (missions.signals)."""
     search_document_refresh(mission_ids=mission_ids)
     area_holdings_refresh(mission_ids=mission_ids)
+    if mission_ids is None:
+        area_periods_refresh(mandate_ids=None)
 
 
 def text_search(queryset: QuerySet, q: str) -> QuerySet:

@@ -3,14 +3,16 @@
 The search document (PostgreSQL) and the areas a mission's mandates held are derived data,
 like a cache (STYLE.md allows signals for that). The handlers only collect the ids of the
 missions whose derived data is stale; once the transaction commits, one refresh recomputes them
-all (missions.search.search_index_refresh). Bulk writes that send no signal (QuerySet.update,
-bulk_create) need `manage.py search_index_rebuild`.
+all (missions.search.search_index_refresh). The areas each mandate held over its period
+(mandates.models.AreaPeriod) are recomputed at once instead, a mandate at a time: filters read
+them, and must see a change within the transaction that made it. Bulk writes that send no
+signal (QuerySet.update, bulk_create) need `manage.py search_index_rebuild`.
 """
 
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from mandates.models import AreaAttestation, Mandate, MandateArea
+from mandates.models import AreaAttestation, AreaPeriod, Mandate, MandateArea
 from missions.models import Mission
 
 __all__ = ["connect"]
@@ -85,17 +87,30 @@ def mission_part_changed(sender, instance, raw=False, **kwargs) -> None:
         _stale([instance.mission_id])
 
 
+def mandate_saved(sender, instance, **kwargs) -> None:
+    """A mandate was saved (even by loaddata): its area periods follow its mission and dates."""
+    from .search import area_periods_refresh
+
+    area_periods_refresh(mandate_ids=[instance.pk])
+
+
 def mandate_areas_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """Mandate.mandate_areas changed, from either side."""
+    from .search import area_periods_refresh
+
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
+            area_periods_refresh(mandate_ids=[instance.pk])
             _stale([instance.mission_id])
         return
     # From the area's side: `instance` is a MandateArea and `pk_set` holds mandates.
     if action in ("post_add", "post_remove"):
+        area_periods_refresh(mandate_ids=pk_set)
         _stale(Mandate.objects.filter(pk__in=pk_set).values_list("mission_id", flat=True))
     elif action == "pre_clear":  # afterwards nothing says which mandates held it
         _stale(instance.mandates.values_list("mission_id", flat=True))
+    elif action == "post_clear":
+        AreaPeriod.objects.filter(mandate_area=instance).delete()
 
 
 def area_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
@@ -112,8 +127,10 @@ def area_deleting(sender, instance, **kwargs) -> None:
 def connect() -> None:
     """Connect the handlers to every model the search's derived data is built from."""
     uid = DISPATCH_UID
-    # The area holdings follow the mandates, on every database.
+    # The area holdings and periods follow the mandates, on every database; the periods at
+    # once, within the transaction, as the API's mandate_area filter reads them.
     pre_save.connect(_previous_mission, sender=Mandate, dispatch_uid=f"{uid}.mandate.pre")
+    post_save.connect(mandate_saved, sender=Mandate, dispatch_uid=f"{uid}.mandate.periods")
     post_save.connect(mission_part_changed, sender=Mandate, dispatch_uid=f"{uid}.mandate.save")
     post_delete.connect(mission_part_changed, sender=Mandate, dispatch_uid=f"{uid}.mandate.del")
     m2m_changed.connect(

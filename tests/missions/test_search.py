@@ -4,12 +4,13 @@ import importlib
 import re
 from datetime import date
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from mandates.models import AreaAttestation, AreaHolding
+from mandates.models import AreaAttestation, AreaHolding, AreaPeriod, Mandate
 from missions.models import Mission
 from missions.search import search_document_refresh, text_search
 from missions.signals import _Refresh
@@ -105,6 +106,85 @@ def test_area_holdings_follow_the_mandates(django_capture_on_commit_callbacks):
 
     policing.delete()
     assert not AreaHolding.objects.exists()
+
+
+def periods() -> set[tuple]:
+    """The stored AreaPeriod rows."""
+    return set(
+        AreaPeriod.objects.values_list(
+            "mandate_id", "mission_id", "mandate_area__slug", "start_date", "end_date",
+            "end_unknown",
+        )
+    )
+
+
+def periods_of_the_mandates() -> set[tuple]:
+    """The AreaPeriod rows the mandates as stored call for."""
+    return {
+        (m.pk, m.mission_id, area.slug, m.start_date, m.end_date, m.end_unknown)
+        for m in Mandate.objects.prefetch_related("mandate_areas")
+        for area in m.mandate_areas.all()
+    }
+
+
+def test_area_periods_and_the_filter_follow_each_edit_within_its_transaction():
+    # No on-commit callback runs in this test: the periods must follow every write at once.
+    holding = Mission.objects.with_mandate_area
+    first, second = MissionFactory(acronym="UNXA"), MissionFactory(acronym="UNXB")
+    mediation = MandateAreaFactory(slug="mediation", name="Mediation")
+    policing = MandateAreaFactory(slug="policing", name="Police support")
+    mandate = MandateFactory(
+        mission=first, start_date=date(2000, 1, 1), end_date=date(2004, 12, 31),
+        mandate_areas=[mediation],
+    )
+    later = MandateFactory(mission=first, start_date=date(2005, 1, 1), mandate_areas=[])
+    day, next_day = date(2004, 12, 31), date(2005, 1, 1)
+    assert list(holding("mediation", on=day)) == [first]
+    assert not holding("mediation", on=next_day).exists()
+    assert periods() == periods_of_the_mandates() and len(periods()) == 1
+
+    later.mandate_areas.add(mediation, policing)
+    assert list(holding(mediation, on=next_day)) == [first]
+    assert list(holding("policing", on=next_day)) == [first]
+
+    mandate.end_date, mandate.end_unknown = None, True  # ended, no source dates the end
+    mandate.save()
+    assert not holding("mediation", on=day).exists()
+
+    later.mission = second
+    later.save()
+    assert list(holding("policing", on=next_day)) == [second]
+    assert periods() == periods_of_the_mandates() and len(periods()) == 3
+
+    policing.mandates.add(mandate)  # from the area's side
+    later.mandate_areas.remove(policing)
+    assert periods() == periods_of_the_mandates() and len(periods()) == 3
+    mediation.mandates.clear()
+    assert not holding("mediation", on=next_day).exists()
+    assert periods() == periods_of_the_mandates() and len(periods()) == 1
+
+    mandate.delete()
+    later.mandate_areas.set([policing])
+    policing.delete()
+    assert not AreaPeriod.objects.exists() and not periods_of_the_mandates()
+
+
+def test_rebuild_and_migration_fill_recompute_the_area_periods_after_bulk_writes():
+    from django.apps import apps
+
+    fill = importlib.import_module("mandates.migrations.0004_area_period").fill
+    mission = MissionFactory(acronym="UNXA")
+    MandateFactory(mission=mission, mandate_areas=[MandateAreaFactory(slug="mediation")])
+    two_areas = MandateAreaFactory.create_batch(2)
+    MandateFactory(mission=mission, start_date=date(2010, 1, 1), mandate_areas=two_areas)
+    expected = periods_of_the_mandates()
+    assert len(expected) == 3
+    AreaPeriod.objects.all().delete()  # as after writes that send no signal
+    call_command("search_index_rebuild", stdout=StringIO())
+    assert periods() == expected
+    AreaPeriod.objects.all().delete()
+    fill(apps, SimpleNamespace(connection=connection))
+    assert periods() == expected
 
 
 def test_rebuild_and_migration_fill_recompute_the_holdings_after_bulk_writes(
