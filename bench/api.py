@@ -120,6 +120,7 @@ def populate(rng: random.Random) -> None:
     from mandates.models import Mandate, MandateArea
     from missions.choices import KINDS_BY_CLUSTER
     from missions.models import Cluster, Country, Mission, Region
+    from missions.search import area_periods_refresh
 
     clusters = list(Cluster.objects.all())
     regions = list(Region.objects.all())
@@ -180,6 +181,9 @@ def populate(rng: random.Random) -> None:
             ],
             batch_size=5000,
         )
+        # Bulk writes send no signal: derive what the mandate-area filter reads, as
+        # `manage.py search_index_rebuild` does after them.
+        area_periods_refresh(mandate_ids=None)
 
 
 def prepare(url: str) -> str:
