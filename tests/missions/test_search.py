@@ -180,8 +180,10 @@ def test_rebuild_and_migration_fill_recompute_the_area_periods_after_bulk_writes
     expected = periods_of_the_mandates()
     assert len(expected) == 3
     AreaPeriod.objects.all().delete()  # as after writes that send no signal
-    call_command("search_index_rebuild", stdout=StringIO())
+    out = StringIO()
+    call_command("search_index_rebuild", stdout=out)
     assert periods() == expected
+    assert "3 mandate-area period(s) rebuilt." in out.getvalue()
     AreaPeriod.objects.all().delete()
     fill(apps, SimpleNamespace(connection=connection))
     assert periods() == expected

@@ -3,14 +3,15 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from mandates.models import AreaHolding
+from mandates.models import AreaHolding, AreaPeriod
 from missions.search import search_index_refresh
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute every mission's full-text search document (PostgreSQL) and the mandate "
-        "areas each mission held (the search page's area facet)."
+        "Recompute every mission's full-text search document (PostgreSQL), the mandate "
+        "areas each mission held (the search page's area facet) and the areas each mandate "
+        "held over its period (the mandate_area filter on a date)."
     )
 
     def handle(self, *args, **options):
@@ -23,3 +24,4 @@ class Command(BaseCommand):
         else:
             self.stdout.write("No search documents to rebuild: the database is not PostgreSQL.")
         self.stdout.write(f"{AreaHolding.objects.count()} mission-area holding(s) rebuilt.")
+        self.stdout.write(f"{AreaPeriod.objects.count()} mandate-area period(s) rebuilt.")
