@@ -333,6 +333,9 @@ def _narrowed(rows: list[dict], population: Population, split: str | None) -> li
         rows = [row for row in rows if row["group"] in population.clusters]
     if split == "cluster":
         return rows
+    if len(population.clusters) == 1:
+        # One cluster's rows are one per (year, area) already: nothing to sum.
+        return [{**row, "group": None} for row in rows]
     summed: dict[tuple, dict] = {}
     for row in rows:
         key = (row["year"], row.get("area", False))
@@ -734,25 +737,38 @@ def _summed(keys: str, *events: str) -> str:
 
 def _running(rows: Iterable[tuple], windows: Sequence[YearWindow]) -> dict[tuple, int]:
     """Return {(year, *key, tag): total} from rows (year, *key, tag number, delta), per window."""
+    years = [window.year for window in windows]
+    return {
+        (year, *key): total
+        for key, totals in _running_series(rows, windows).items()
+        for year, total in zip(years, totals, strict=True)
+        if total
+    }
+
+
+def _running_series(rows: Iterable[tuple], windows: Sequence[YearWindow]) -> dict[tuple, list]:
+    """Return {(*key, tag): [total per window]} from rows (year, *key, tag number, delta)."""
     # Windows run in year order: an event counts from the first window of its year or after.
     years = [window.year for window in windows]
     size = len(years)
+    first = years[0]
+    # Windows of consecutive years (as year_windows() makes them): the window is an offset.
+    consecutive = years[-1] - first == size - 1
     deltas: dict[tuple, list[int]] = {}
     for row in rows:
-        index = bisect_left(years, row[0])
-        if index == size:
+        year = row[0]
+        if consecutive:
+            index = year - first if year > first else 0
+        else:
+            index = bisect_left(years, year)
+        if index >= size:
             continue
-        key = (*row[1:-2], _TAGS[row[-2]])
+        key = row[1:-1]
         per_window = deltas.get(key)
         if per_window is None:
             per_window = deltas[key] = [0] * size
         per_window[index] += int(row[-1])
-    totals = {}
-    for key, per_window in deltas.items():
-        for year, total in zip(years, accumulate(per_window), strict=True):
-            if total:
-                totals[(year, *key)] = total
-    return totals
+    return {(*key[:-1], _TAGS[key[-1]]): list(accumulate(d)) for key, d in deltas.items()}
 
 
 # -- metrics: each returns rows {year, group, ...integers}; services turn them into values ----
@@ -1028,25 +1044,34 @@ def _population_parts(
         f" LEFT JOIN {_table(MandateArea)} a ON a.id = s.area",
         "cluster",
     )
+    years = [window.year for window in windows]
     ranges, recorded, holding = {}, [], {}
-    for (year, group, area, slug, tag), total in _running(rows, windows).items():
+    # Rows are made straight from each key's totals per window (a refresh's largest loop).
+    for (group, area, slug, tag), totals in _running_series(rows, windows).items():
         group = _key(group)
         if area is not None:
-            holding.setdefault(area if area < 0 else 0, []).append(
-                {"year": year, "group": group, "area": slug or "*", "holding": total}
+            slug = slug or "*"
+            holding.setdefault(area if area < 0 else 0, []).extend(
+                {"year": year, "group": group, "area": slug, "holding": total}
+                for year, total in zip(years, totals, strict=True)
+                if total
             )
         elif tag == "recorded":
-            recorded.append((year, group, total))
+            recorded.extend(
+                {"year": year, "group": group, "area": None, "recorded": total}
+                for year, total in zip(years, totals, strict=True)
+                if total
+            )
         else:
-            ranges[year, group, tag] = total
+            for year, total in zip(years, totals, strict=True):
+                if total:
+                    ranges[year, group, tag] = total
     out: dict[object, list[dict]] = {}
     if _RANGES in parts:
         out[_RANGES] = _ages(ranges, windows)
     for index, part in enumerate(areas_of):
-        out[part] = [
-            {"year": year, "group": group, "area": None, "recorded": total}
-            for year, group, total in recorded
-        ] + holding.get(0 if part == _AREAS else ~index, [])
+        # The recorded rows are shared by the parts: no one changes a part's rows (_narrowed).
+        out[part] = recorded + holding.get(0 if part == _AREAS else ~index, [])
     return out
 
 

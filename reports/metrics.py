@@ -210,6 +210,8 @@ def _mandate_area_share(windows, params: Params, source=agg) -> list[dict]:
     labelled = list(zip(series, keys, strict=True))
     split = params.split
     results = []
+    append = results.append
+    # The largest results of a refresh (a row per year and area): _ratio() written inline.
     for window in windows:
         year = window.year
         for group in groups:
@@ -217,15 +219,12 @@ def _mandate_area_share(windows, params: Params, source=agg) -> list[dict]:
             head = {"year": year, split: group} if split else {"year": year}
             for label, key in labelled:
                 count = holding.get((year, group, key), 0)
-                results.append(
-                    {
-                        **head,
-                        "mandate_area": label,
-                        "value": _ratio(count, n),
-                        "n": n,
-                        "missions": count,
-                    }
-                )
+                row = head.copy()
+                row["mandate_area"] = label
+                row["value"] = round(count / n, 6) if n else None
+                row["n"] = n
+                row["missions"] = count
+                append(row)
     return results
 
 
