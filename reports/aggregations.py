@@ -317,6 +317,8 @@ def _shared_part(
         computed.update(compute(windows, broad, {part} | expected))
     rows = computed[part]
     key = ("part", part, years, broad, population.clusters, split)
+    if isinstance(rows, _AreaCounts):
+        return _once(key, lambda: rows.narrowed(population.clusters, split))
     return _once(key, lambda: _narrowed(rows, population, split))
 
 
@@ -325,6 +327,36 @@ def _shared_split(split: str | None) -> bool:
 
 
 _NOT_SUMMED = frozenset(("year", "area", "group"))
+
+
+@dataclass(frozen=True)
+class _AreaCounts:
+    """A part of mandate areas split by cluster: {(group, area): (field, [count per window])}.
+
+    Its rows are made for the clusters asked for, summed over them by window: made for every
+    cluster and then summed (_narrowed), 15,000 rows on the bench, they cost a refresh 5 ms more.
+    Area None counts the missions `recorded`; the others, those `holding` the area.
+    """
+
+    years: tuple[int, ...]
+    counts: dict[tuple[str | None, str | None], tuple[str, list[int]]]
+
+    def narrowed(self, clusters: tuple[str, ...], split: str | None) -> list[dict]:
+        chosen = [item for item in self.counts.items() if not clusters or item[0][0] in clusters]
+        if split != "cluster":
+            summed: dict[str | None, tuple[str, list[int]]] = {}
+            for (_, area), (field, counts) in chosen:
+                if area in summed:
+                    counts = [a + b for a, b in zip(summed[area][1], counts, strict=True)]
+                summed[area] = (field, counts)
+            chosen = [((None, area), value) for area, value in summed.items()]
+        # Counts are never negative: a sum is 0 exactly where every cluster's count is.
+        return [
+            {"year": year, "group": group, "area": area, field: count}
+            for (group, area), (field, counts) in chosen
+            for year, count in zip(self.years, counts, strict=True)
+            if count
+        ]
 
 
 def _narrowed(rows: list[dict], population: Population, split: str | None) -> list[dict]:
@@ -1015,8 +1047,11 @@ def _whole_year(windows: Sequence[YearWindow]) -> bool:
 
 def _population_parts(
     windows: Sequence[YearWindow], population: Population, parts: set
-) -> dict[object, list[dict]]:
-    """Return {part: rows split by cluster} for `parts` of `population`, from one statement."""
+) -> dict[object, list[dict] | _AreaCounts]:
+    """Return {part: rows split by cluster} for `parts` of `population`, from one statement.
+
+    The parts of mandate areas are _AreaCounts: made into rows for the clusters asked for.
+    """
     statement = _Statement()
     ranged = _missions_cte(statement, windows, population, "cluster", days=_RANGES in parts)
     no_area = "grp, CAST(NULL AS BIGINT) AS area"
@@ -1044,34 +1079,24 @@ def _population_parts(
         f" LEFT JOIN {_table(MandateArea)} a ON a.id = s.area",
         "cluster",
     )
-    years = [window.year for window in windows]
-    ranges, recorded, holding = {}, [], {}
-    # Rows are made straight from each key's totals per window (a refresh's largest loop).
-    for (group, area, slug, tag), totals in _running_series(rows, windows).items():
+    ranges, recorded, holding = {}, {}, {}
+    for (group, area, slug, tag), counts in _running_series(rows, windows).items():
         group = _key(group)
         if area is not None:
-            slug = slug or "*"
-            holding.setdefault(area if area < 0 else 0, []).extend(
-                {"year": year, "group": group, "area": slug, "holding": total}
-                for year, total in zip(years, totals, strict=True)
-                if total
-            )
+            holding.setdefault(area if area < 0 else 0, {})[group, slug or "*"] = (tag, counts)
         elif tag == "recorded":
-            recorded.extend(
-                {"year": year, "group": group, "area": None, "recorded": total}
-                for year, total in zip(years, totals, strict=True)
-                if total
-            )
+            recorded[group, None] = (tag, counts)
         else:
-            for year, total in zip(years, totals, strict=True):
-                if total:
-                    ranges[year, group, tag] = total
-    out: dict[object, list[dict]] = {}
+            for window, count in zip(windows, counts, strict=True):
+                if count:
+                    ranges[window.year, group, tag] = count
+    out: dict[object, list[dict] | _AreaCounts] = {}
     if _RANGES in parts:
         out[_RANGES] = _ages(ranges, windows)
+    years = tuple(window.year for window in windows)
     for index, part in enumerate(areas_of):
-        # The recorded rows are shared by the parts: no one changes a part's rows (_narrowed).
-        out[part] = recorded + holding.get(0 if part == _AREAS else ~index, [])
+        held = holding.get(0 if part == _AREAS else ~index, {})
+        out[part] = _AreaCounts(years, {**recorded, **held})
     return out
 
 
