@@ -724,21 +724,28 @@ _TAGS = (
 )
 
 
-def _events_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
-    """Return a SELECT of (year, keys, tag, delta): +weight where ranges begin, -weight after."""
+def _events_sql(
+    source: str, keys: str, tag: str, weight: str = "1", *, also: Sequence[tuple[str, str]] = ()
+) -> str:
+    """Return a SELECT of (year, keys, tag, delta): +weight where ranges begin, -weight after.
+
+    `also`: more (tag, weight) of the same ranges, in the same scan where the SQL allows it.
+    """
+    weights = [(tag, weight), *also]
     # One scan of `source` joined to two rows (+1, -1), not a UNION ALL of two scans: a source
     # read once is inlined by the planner instead of stored (and spilled to disk) first.
     if source.isidentifier() and connection.vendor == "postgresql":
-        return _events_counted_sql(source, keys, tag, weight)
-    return (
+        return _events_counted_sql(source, keys, weights)
+    return " UNION ALL ".join(
         f"SELECT CASE WHEN side.sign = 1 THEN first_year ELSE last_year + 1 END AS year,"  # noqa: S608
         f" {keys}, {_TAGS.index(tag):d} AS tag, side.sign * ({weight}) AS delta"
         f" FROM {source} CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) side"
         f" WHERE first_year <= last_year AND (side.sign = 1 OR last_year < {OPEN})"
+        for tag, weight in weights
     )
 
 
-def _events_counted_sql(source: str, keys: str, tag: str, weight: str = "1") -> str:
+def _events_counted_sql(source: str, keys: str, weights: Sequence[tuple[str, str]]) -> str:
     """Return _events_sql's rows, summed per year in one pass (PostgreSQL)."""
     # GROUPING SETS counts the ranges by first year and by last year in one scan of `source`:
     # a tenth as many rows reach the final GROUP BY. On the mandate-area statement of a
@@ -747,15 +754,30 @@ def _events_counted_sql(source: str, keys: str, tag: str, weight: str = "1") -> 
     # one expression (mean_duration_years' ended ranges) would be flattened into one set.
     grouped = ", ".join(key.rsplit(" AS ", 1)[0] for key in keys.split(", "))
     first = "GROUPING(first_year) = 0"
-    # Sums of day numbers outgrow an INTEGER; counts do not (and sum faster as one).
-    total, kind = ("COUNT(*)", "INTEGER") if weight == "1" else (f"SUM({weight})", "BIGINT")
-    return (
+    deltas = []
+    for tag, weight in weights:
+        # Sums of day numbers outgrow an INTEGER; counts do not (and sum faster as one).
+        total, kind = ("COUNT(*)", "INTEGER") if weight == "1" else (f"SUM({weight})", "BIGINT")
+        delta = f"CAST(CASE WHEN {first} THEN {total} ELSE -{total} END AS {kind})"
+        deltas.append((_TAGS.index(tag), delta))
+    if len(deltas) == 1:
+        columns = "{:d} AS tag, {} AS delta".format(*deltas[0])
+    else:
+        columns = ", ".join(f"{delta} AS delta{index}" for index, (_, delta) in enumerate(deltas))
+    counted = (
         f"SELECT CASE WHEN {first} THEN first_year ELSE last_year + 1 END AS year,"  # noqa: S608
-        f" {keys}, {_TAGS.index(tag):d} AS tag,"
-        f" CAST(CASE WHEN {first} THEN {total} ELSE -{total} END AS {kind}) AS delta"
-        f" FROM {source} WHERE first_year <= last_year"
+        f" {keys}, {columns} FROM {source} WHERE first_year <= last_year"
         f" GROUP BY GROUPING SETS ((first_year, {grouped}), (last_year, {grouped}))"
         f" HAVING {first} OR last_year < {OPEN}"
+    )
+    if len(deltas) == 1:
+        return counted
+    # Several sums of one pass, a row each (the missions' counts and start days: a scan less).
+    names = ", ".join(f"c.{key.rsplit(' AS ', 1)[-1]}" for key in keys.split(", "))
+    rows = ", ".join(f"({tag:d}, c.delta{index})" for index, (tag, _) in enumerate(deltas))
+    return (
+        f"SELECT c.year, {names}, t.tag, t.delta FROM ({counted}) c"  # noqa: S608
+        f" CROSS JOIN LATERAL (VALUES {rows}) t (tag, delta)"
     )
 
 
@@ -1007,10 +1029,7 @@ def _age_events(ranged: str, windows: Sequence[YearWindow], keys: str) -> list[s
     """Return the events of the missions' ranges that _ages() turns into active counts and ages."""
     # Each range also carries its mission's start day and end day: summed over the missions
     # active in a year they give the ages without visiting any mission year by year.
-    events = [
-        _events_sql(ranged, keys, "count"),
-        _events_sql(ranged, keys, "start", "start_day"),
-    ]
+    events = [_events_sql(ranged, keys, "count", also=[("start", "start_day")])]
     if _whole_year(windows):
         # Deltas that hold in the last year of a range only: the ends of the missions that ended.
         ended = (
