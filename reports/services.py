@@ -178,9 +178,7 @@ def _snapshot_refresh(
     unflushed: bool = False,
 ) -> StatisticSnapshot:
     with transaction.atomic():
-        # The stored results are only read if they are still current (then on first access):
-        # a refresh replaces them, and decoding them first costs as much as writing them.
-        snapshot = StatisticSnapshot.objects.select_for_update().defer("results").get(key=key)
+        snapshot = _snapshot_lock(key)
         current = fingerprint or data_fingerprint()
         if (
             not force
@@ -199,6 +197,29 @@ def _snapshot_refresh(
         snapshot.stale = False
         _snapshot_save(snapshot)
     return snapshot
+
+
+def _snapshot_lock(key: str) -> StatisticSnapshot:
+    """Return the snapshot of `key`, its row locked until the transaction ends (FOR UPDATE).
+
+    The stored results are only read if they are still current (then on first access): a
+    refresh replaces them, and decoding them first costs as much as writing them. A raw query:
+    select_for_update().defer("results").get() spent 0.5 of its 0.8 ms building the query.
+    """
+    meta = StatisticSnapshot._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in meta.concrete_fields if f.name != "results")
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = list(
+        StatisticSnapshot.objects.raw(
+            f"SELECT {columns} FROM {quote(meta.db_table)}"  # noqa: S608 (names are ours; the key is a parameter)
+            f" WHERE {quote(meta.get_field('key').column)} = %s{lock}",
+            [key],
+        )
+    )
+    if not found:
+        raise StatisticSnapshot.DoesNotExist(f"no statistics snapshot {key}")
+    return found[0]
 
 
 _SAVED = ("results", "first_year", "fingerprint", "computed_at", "stale")
