@@ -1229,9 +1229,11 @@ def data_fingerprint() -> str:
             f"FROM {_table(model)}"
         )
     through = Mandate.mandate_areas.through
+    # Which mandate holds which area: the sum of products changes when two mandates swap
+    # areas (writes that send no signal and leave updated_at alone), where plain sums do not.
     parts.append(
         f"SELECT COUNT(*), COALESCE(SUM(mandate_id * 7919 + mandatearea_id), 0), "  # noqa: S608 (names are ours; values are parameters)
-        f"CAST(COALESCE(SUM(mandatearea_id), 0) AS VARCHAR(40)) FROM {_table(through)}"
+        f"CAST(COALESCE(SUM(mandate_id * mandatearea_id), 0) AS VARCHAR(40)) FROM {_table(through)}"
     )
     # Vocabularies are small and rarely change; their slugs are split keys.
     for model in (Cluster, Region, MandateArea):

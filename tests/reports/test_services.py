@@ -59,6 +59,21 @@ def test_refresh_is_idempotent_and_skips_a_current_snapshot(db):
     assert (forced.results, forced.fingerprint) == (first.results, first.fingerprint)
 
 
+def test_areas_swapped_between_mandates_without_a_signal_change_the_fingerprint(db):
+    # Raw SQL sends no signal and leaves updated_at alone: only the fingerprint can tell.
+    rights, policing = MandateAreaFactory(slug="human-rights"), MandateAreaFactory(slug="police")
+    first = MandateFactory(start_date=date(2000, 1, 1), mandate_areas=[rights])
+    second = MandateFactory(start_date=date(2001, 1, 1), mandate_areas=[policing])
+    snapshot = statistics_refresh(metric="mandate_area_share", params={})
+    links = Mandate.mandate_areas.through
+    with transaction.atomic():
+        links.objects.filter(mandate=first).update(mandatearea=policing)
+        links.objects.filter(mandate=second).update(mandatearea=rights)
+    again = statistics_refresh(metric="mandate_area_share", params={})
+    assert again.fingerprint != snapshot.fingerprint
+    assert again.computed_at > snapshot.computed_at
+
+
 def test_an_edit_marks_snapshots_stale_and_a_read_without_broker_refreshes(db, committed):
     MissionFactory(acronym="OLD", start_date=date(2000, 1, 1))
     statistics_get(metric="active_missions", params=PARAMS)
