@@ -56,11 +56,12 @@ def bare_missions(request):
     """Return the first 100 missions (the API's first page) as JSON straight from `.values()`."""
     from django.http import JsonResponse
 
-    from missions.api.serializers import MissionRows
+    from missions.api.serializers import STAMP_COLUMNS, MissionRows
     from missions.models import Mission
 
     # The same columns the API's mission list reads, without the API around them.
-    rows = Mission.objects.order_by("acronym", "pk").values(*MissionRows.columns)[:100]
+    columns = (*MissionRows.columns, *STAMP_COLUMNS)
+    rows = Mission.objects.order_by("acronym", "pk").values(*columns)[:100]
     return JsonResponse({"results": list(rows)})
 
 

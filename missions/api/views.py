@@ -187,6 +187,11 @@ class MissionViewSet(RegistryViewSet):
     def represent(self, rows):
         return MissionRows(self.request, brief=self._brief()).represent(rows)
 
+    def last_modified_of(self, rows):
+        if rows and isinstance(rows[0], dict):  # a list page, read by list_rows
+            return MissionRows.last_modified(rows)
+        return super().last_modified_of(rows)
+
     def retrieve(self, request, *args, **kwargs):
         if self._brief():
             return super().retrieve(request, *args, **kwargs)

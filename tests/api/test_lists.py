@@ -315,6 +315,41 @@ def test_mission_list_fast_path_matches_the_serializer(seeded, api_client, query
     assert _render(listed["results"]) == expected
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kathmandu"])
+def test_mission_list_writes_times_as_the_serializer(api_client, settings, zone):
+    # The list reads its timestamps as text the database writes; DRF writes the datetimes.
+    from missions.api.serializers import MissionSerializer
+    from missions.api.views import MISSIONS
+
+    settings.TIME_ZONE = zone
+    whole, fraction = _mission(acronym="A"), _mission(acronym="B")
+    Mission.objects.filter(pk=whole.pk).update(
+        created_at=timezone.make_aware(timezone.datetime(2011, 7, 9, 0, 0, 0)),
+        updated_at=timezone.make_aware(timezone.datetime(2011, 7, 9, 12, 30, 5)),
+    )
+    Mission.objects.filter(pk=fraction.pk).update(
+        updated_at=timezone.make_aware(timezone.datetime(2011, 7, 9, 12, 30, 5, 120000))
+    )
+    url = "/api/v1/missions/"
+    listed = api_client.get(url).json()["results"]
+    expected = _as_a_get_renders(MissionSerializer, MISSIONS.order_by("acronym"), url, many=True)
+    assert _render(listed) == expected
+    utc = "Z" if zone == "UTC" else "+05:45"
+    assert listed[0]["updated_at"].endswith(f":05{utc}")
+    assert listed[1]["updated_at"].endswith(f":05.120000{utc}")
+
+
+def test_mission_list_last_modified_is_its_newest_row(api_client):
+    older, newer = _mission(acronym="A"), _mission(acronym="B")
+    stamps = {older: (2011, 7, 9, 12, 30, 5, 999999), newer: (2011, 7, 9, 12, 30, 6)}
+    for mission, moment in stamps.items():
+        moment = timezone.make_aware(timezone.datetime(*moment), timezone.get_fixed_timezone(0))
+        Mission.objects.filter(pk=mission.pk).update(updated_at=moment)
+    assert api_client.get("/api/v1/missions/")["Last-Modified"] == "Sat, 09 Jul 2011 12:30:06 GMT"
+    response = api_client.get("/api/v1/missions/?ordering=acronym&brief=1&limit=1")
+    assert response["Last-Modified"] == "Sat, 09 Jul 2011 12:30:05 GMT"
+
+
 def _render(data) -> bytes:
     from config.api import JSONRenderer
 
