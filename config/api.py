@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Count, ProtectedError, RestrictedError, Window
 from django.http import Http404, HttpResponseNotModified
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
@@ -207,16 +207,39 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             return None
         self.request = request
         self.limit = self.get_limit(request)
-        self.count = self.get_count(queryset)
         self.offset = self.get_offset(request)
+        read = getattr(view, "list_rows", None) if getattr(view, "action", None) == "list" else None
+        if read is not None and getattr(view, "page_by_keys", False) and _by_keys(queryset):
+            return self._read_by_keys(queryset, read)
+        self.count = self.get_count(queryset)
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         if self.count == 0 or self.offset > self.count:
             return []
         page = queryset[self.offset : self.offset + self.limit]
-        read = getattr(view, "list_rows", None) if getattr(view, "action", None) == "list" else None
         # The count runs on the filtered queryset, before any joins that reading the rows adds.
         return list(read(page) if read else page)
+
+    def _read_by_keys(self, queryset, read) -> list:
+        """Return a filtered page read by its keys (a deferred join), counting as it goes.
+
+        One statement picks the page's keys in order and counts every match (COUNT(*) OVER
+        (), one pass over the matches where a COUNT and a page each made theirs); a covering
+        index may answer it alone. The page's columns are then read for those rows only: read
+        whole, bench/api.py's filtered page read 2,067 rows from the table to keep 50.
+        """
+        keyed = queryset.annotate(page_total=Window(Count("*"))).values_list("pk", "page_total")
+        pairs = list(keyed[self.offset : self.offset + self.limit])
+        # Past the last match no row says how many there are.
+        self.count = pairs[0][1] if pairs else self.get_count(queryset) if self.offset else 0
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if not pairs:
+            return []
+        keys = [key for key, _ in pairs]
+        rows = read(queryset.model._base_manager.filter(pk__in=keys).order_by())
+        found = {row["id"] if isinstance(row, dict) else row.pk: row for row in rows}
+        return [found[key] for key in keys if key in found]  # one deleted since: left out
 
     def get_limit(self, request):
         return self._integer(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
@@ -248,6 +271,21 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             elif parameter["name"] == self.offset_query_param:
                 parameter["schema"].update(minimum=0, maximum=2**62, default=0)
         return parameters
+
+
+def _by_keys(queryset) -> bool:
+    """Whether a list's page is better read by its keys: filtered, and ordered by columns."""
+    if not isinstance(queryset, models.QuerySet):
+        return False
+    query = queryset.query
+    return bool(
+        query.where
+        and not query.distinct
+        and all(
+            isinstance(key, str) and key.lstrip("-") not in query.annotations
+            for key in query.order_by
+        )
+    )
 
 
 def stable_order(queryset):

@@ -180,6 +180,8 @@ class MissionViewSet(RegistryViewSet):
     detail_serializer_class = s.MissionDetailSerializer
     brief_serializer_class = s.MissionBriefSerializer
     filterset_class = MissionFilterSet
+    # A filtered page is read by its keys (config.api.LimitOffsetPagination).
+    page_by_keys = True
 
     def list_rows(self, queryset):
         return MissionRows(self.request, brief=self._brief()).values(queryset)

@@ -106,11 +106,12 @@ class Mission(Period, Sourced, TimeStamped):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         # Covering on PostgreSQL (SQLite ignores `include`): a cluster's missions in force on a
-        # day come from the index alone (the API's cluster with active_on).
+        # day, and their first page by acronym, come from the index alone (the API's cluster
+        # with active_on; the page's other columns are read for its rows only).
         indexes = [
             models.Index(
                 fields=["cluster", "start_date"],
-                include=["end_date", "end_unknown", "id"],
+                include=["end_date", "end_unknown", "id", "acronym"],
                 name="mission_cluster_period_idx",
             ),
         ]

@@ -101,6 +101,38 @@ def test_list_queries_do_not_grow_with_rows(api_client, resource, form):
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 
+def test_filtered_mission_list_queries_do_not_grow_with_matches(api_client):
+    # The mandate area named; the page's keys with the count; its rows; their countries.
+    area = MandateAreaFactory(slug="human-rights")
+    url = "/api/v1/missions/?mandate_area=human-rights&active_on=2013-07-01&limit=500"
+
+    def build(n):
+        for _ in range(n):
+            mission = _mission(start_date=date(2010, 1, 1))
+            MandateFactory(mission=mission, start_date=date(2012, 1, 1), mandate_areas=[area])
+
+    build(3)
+    with CaptureQueriesContext(connection) as few:
+        assert api_client.get(url).json()["count"] == 3
+    build(27)
+    with CaptureQueriesContext(connection) as many:
+        assert api_client.get(url).json()["count"] == 30
+    assert len(many) == len(few) == 4, [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.parametrize(("offset", "shown"), [(0, 4), (8, 4), (10, 2), (12, 0), (500, 0)])
+def test_a_filtered_page_anywhere_gives_the_whole_count(api_client, offset, shown):
+    for n in range(12):
+        _mission(acronym=f"F{n:02d}", kind="special_envoy", cluster=cluster("envoy"))
+    _mission(acronym="OTHER", kind="country", cluster=cluster("field_mission"))
+    url = f"/api/v1/missions/?kind=special_envoy&limit=4&offset={offset}"
+    body = api_client.get(url).json()
+    assert body["count"] == 12
+    expected = [f"F{n:02d}" for n in range(offset, min(offset + 4, 12))]
+    assert [row["acronym"] for row in body["results"]] == expected
+    assert len(expected) == shown
+
+
 @pytest.mark.parametrize("resource", ["countries", "regions"])
 def test_reference_lists_queries_do_not_grow_with_page_size(api_client, resource):
     with CaptureQueriesContext(connection) as few:
@@ -140,6 +172,25 @@ def _all_pages(client, url) -> list[int]:
 def test_paging_through_missions_returns_each_exactly_once(seeded, api_client, ordering):
     ids = _all_pages(api_client, f"/api/v1/missions/?limit=7{ordering}")
     assert len(ids) == len(set(ids)) == Mission.objects.count()
+
+
+@pytest.mark.parametrize("ordering", ["", "&ordering=-start", "&ordering=name"])
+def test_paging_through_a_filtered_list_returns_each_match_once_in_order(
+    seeded, api_client, ordering
+):
+    # A filtered page is read by its keys (a deferred join): the same rows, in the same order.
+    query = f"cluster=field_mission&cluster=envoy&active_from=2005-01-01{ordering}"
+    paged = _all_pages(api_client, f"/api/v1/missions/?{query}&limit=4")
+    whole = [
+        row["id"]
+        for row in api_client.get(f"/api/v1/missions/?{query}&limit=500").json()["results"]
+    ]
+    expected = Mission.objects.in_cluster("field_mission", "envoy").overlapping(
+        date(2005, 1, 1), None
+    )
+    assert paged == whole
+    assert sorted(paged) == sorted(expected.values_list("pk", flat=True))
+    assert len(paged) > 8
 
 
 def test_csv_has_the_same_rows_as_json(seeded, api_client):
@@ -290,6 +341,7 @@ def test_partnerships_show_in_the_mission_detail(api_client):
 # nothing at the top level.
 TRIMMED = ["?fields=acronym,host_countries", "?omit=notes", "?fields=acronym,name&fields=url"]
 TRIMMED += ["?fields=acronym&fields=name,url", "?fields=region.slug", "?omit=notes.x,url"]
+FILTERED = ["?cluster=field_mission&ordering=-start", "?kind=special_envoy&brief=1"]
 
 
 def _as_a_get_renders(serializer_class, instance, url: str, **kwargs) -> bytes:
@@ -303,7 +355,7 @@ def _as_a_get_renders(serializer_class, instance, url: str, **kwargs) -> bytes:
     return JSONRenderer().render(data, "application/json")
 
 
-@pytest.mark.parametrize("query", ["", "?brief=1", *TRIMMED])
+@pytest.mark.parametrize("query", ["", "?brief=1", *TRIMMED, *FILTERED])
 def test_mission_list_fast_path_matches_the_serializer(seeded, api_client, query):
     from missions.api.serializers import MissionBriefSerializer, MissionSerializer
     from missions.api.views import MISSIONS
@@ -311,7 +363,13 @@ def test_mission_list_fast_path_matches_the_serializer(seeded, api_client, query
     url = f"/api/v1/missions/{query}{'&' if query else '?'}limit=500"
     listed = api_client.get(url).json()
     serializer = MissionBriefSerializer if "brief" in query else MissionSerializer
-    expected = _as_a_get_renders(serializer, MISSIONS.order_by("acronym", "pk"), url, many=True)
+    missions = MISSIONS.order_by("acronym", "pk")
+    if "cluster" in query:
+        missions = missions.in_cluster("field_mission").order_by("-start_date", "pk")
+    elif "kind" in query:
+        missions = missions.filter(kind="special_envoy")
+    assert len(missions) > 3
+    expected = _as_a_get_renders(serializer, missions, url, many=True)
     assert _render(listed["results"]) == expected
 
 
