@@ -614,13 +614,18 @@ class MissionRows:
         hosts = Mission.host_countries.through
         connection = connections[hosts.objects.db]
         quote = connection.ops.quote_name
+        if connection.vendor == "postgresql":
+            # One array parameter: one statement text (prepared once) whatever the page size.
+            among, params = "= ANY(%s)", [ids]
+        else:
+            among, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
         sql = (
             f"SELECT h.mission_id, c.iso3 FROM {quote(hosts._meta.db_table)} h"  # noqa: S608 (names are ours; ids are parameters)
             f" JOIN {quote(Country._meta.db_table)} c ON c.id = h.country_id"
-            f" WHERE h.mission_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY c.name, c.id"
+            f" WHERE h.mission_id {among} ORDER BY c.name, c.id"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, ids)
+            cursor.execute(sql, params)
             for mission_id, iso3 in cursor.fetchall():
                 found.setdefault(mission_id, []).append(iso3)
         return found

@@ -219,7 +219,9 @@ class MissionViewSet(RegistryViewSet):
         return MissionDetailRows(self.request).get(instance.pk)
 
     def get_queryset(self):
-        if self.action == "history":
+        # The list reads `.values()` (list_rows): no related rows to join or prefetch, and
+        # each of its queryset's clones no longer copies them.
+        if self.action in ("history", "list"):
             return Mission.objects.all()
         return super().get_queryset()
 
