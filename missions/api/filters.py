@@ -218,6 +218,15 @@ class StrictFilterSet(filters.FilterSet):
                 )
         return filters_
 
+    def get_form_class(self):
+        # django-filter makes a new form class on every request from the filters' fields;
+        # they are the same for every instance of a class (a form deep-copies its fields).
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def search(self, queryset, name, value):
         """Return rows where any of `search_fields` contains `value` (case-insensitive)."""
         value = value.strip()
