@@ -5,6 +5,7 @@ Use them as `MissionFilterSet(request.GET, queryset=Mission.objects.all())`: a b
 its parameter, never silently dropped. Every date rule comes from missions/querysets.py.
 """
 
+import copy
 from datetime import date
 
 import django_filters as filters
@@ -12,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -217,6 +219,23 @@ class StrictFilterSet(filters.FilterSet):
                     model, filter_.field_name, filter_.lookup_expr, filter_.exclude
                 )
         return filters_
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # As django-filter's, but each filter is copied shallowly, then given its own parent,
+        # model and method: deep copies (of a filter's queryset, its lazy label, ...) were 5%
+        # of a filtered list's Python time, and nothing else of a filter changes per request.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, filter_ in self.base_filters.items():
+            bound = self.filters[name] = copy.copy(filter_)
+            bound.method = filter_.method  # a FilterMethod of its own, bound to this copy
+            bound.model, bound.parent = queryset.model, self
 
     def get_form_class(self):
         # django-filter makes a new form class on every request from the filters' fields;
