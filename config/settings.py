@@ -124,18 +124,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _PREPARE_THRESHOLD > 0:
-    # Parameters bound by the server, and a query run DB_PREPARE_THRESHOLD times on a
-    # connection becomes a prepared statement: PostgreSQL stops parsing and planning the API's
-    # repeated queries (bench/api.py: a mission page's database time 5.7 -> 1.7 ms). 0 keeps
-    # Django's default (parameters bound by psycopg, nothing prepared), as a pooler in
-    # transaction mode older than PgBouncer 1.21 needs.
-    DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": True,
-        "prepare_threshold": _PREPARE_THRESHOLD,
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
+# PostgreSQL: within the API's reads, a query run this many times on a connection becomes a
+# prepared statement (config.api.prepared_statements); 0 turns that off.
+DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -33,6 +33,7 @@ from config.api import (
     JSONRenderer,
     StrictParametersMixin,
     parse_flag,
+    prepared_statements,
     stable_order,
 )
 
@@ -383,6 +384,12 @@ class RegistryMixin(ConditionalRequestMixin, StrictParametersMixin):
     filter_backends = [FilterBackend]
     parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     schema = RegistrySchema()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            with prepared_statements():
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         if self.detail_queryset is not None and self.action != "list":

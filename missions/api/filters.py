@@ -173,8 +173,8 @@ class ColumnChoiceFilter(filters.MultipleChoiceFilter):
     """Values of a column of the rows themselves: no join, so no duplicate rows to remove.
 
     django-filter's MultipleChoiceFilter adds DISTINCT by default (for to-many fields). Here it
-    would only cost a sort of every match, and PostgreSQL refuses DISTINCT beside an ORDER BY
-    on an expression with bound parameters (the search page's relevance).
+    would only cost a sort of every match, and a filtered mission page could no longer be
+    read by its keys (config.api.LimitOffsetPagination).
     """
 
     def __init__(self, *args, **kwargs):
