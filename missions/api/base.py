@@ -1,7 +1,6 @@
 """The registry's viewset bases and shared serializer fields (config/api.py holds the plumbing)."""
 
 import copy
-import weakref
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,6 +36,7 @@ from config.api import (
     stable_order,
 )
 
+from ..compiled import CompiledQuery
 from ..dates import format_partial_date, parse_partial_date
 
 __all__ = [
@@ -239,43 +239,34 @@ class CompiledValues:
     """A `.values()` query the ORM writes once per connection; each call binds its own keys.
 
     The small queries of a detail page cost the ORM more to write than the database to answer.
-    `build(*keys)` returns the queryset; it is compiled with stand-in keys, and each call puts
-    the real keys in their places among the parameters. Rows come back as `.values()` gives
-    them, through the same converters.
+    `build(*keys)` returns the queryset; it is compiled with stand-in keys (CompiledQuery), and
+    each call puts the real keys in their places. Rows come back as `.values()` gives them,
+    through the same converters.
     """
 
     STAND_IN = 8_070_450_532_247_928_832  # 2**63 - 2**60: no key reaches it; key n is + n
 
     def __init__(self, build):
         self.build = build
-        self._compiled = weakref.WeakKeyDictionary()
+        self._queries: dict[int, CompiledQuery] = {}  # by the number of keys
 
     def __call__(self, *keys: int, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
-        connection = connections[using]
-        compiled = self._compiled.get(connection)
+        compiled = self._queries.get(len(keys))
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(using, len(keys))
-        compiler, sql, params, slots, names = compiled
-        params = list(params)
-        for position, n in slots:
-            params[position] = keys[n]
+            compiled = self._queries[len(keys)] = CompiledQuery(
+                lambda given: self.build(*(given[n] for n in range(len(keys)))),
+                {n: self.STAND_IN + n for n in range(len(keys))},
+            )
+        connection = connections[using]
+        query, compiler, _, _, _ = compiled.compiled(connection)
+        sql, params = compiled.bind(connection, keys)  # key n in the place of stand-in n
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [dict(zip(names, row, strict=True)) for row in compiler.results_iter([rows])]
-
-    def _compile(self, using: str, arity: int):
-        stand_ins = [self.STAND_IN + n for n in range(arity)]
-        query = self.build(*stand_ins).query
-        compiler = query.get_compiler(using)
-        sql, params = compiler.as_sql()
-        slots = [(i, stand_ins.index(p)) for i, p in enumerate(params) if p in stand_ins]
-        if {n for _, n in slots} != set(range(arity)):
-            raise ValueError(f"{self.build!r} does not use every key it is given")
         # As ValuesIterable names them.
-        names = list(query.selected or ())
-        names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
-        return compiler, sql, tuple(params), slots, names
+        columns = list(query.selected or ())
+        columns = columns or [*query.extra_select, *query.values_select, *query.annotation_select]
+        return [dict(zip(columns, row, strict=True)) for row in compiler.results_iter([rows])]
 
 
 # -- permissions ------------------------------------------------------------------------------
