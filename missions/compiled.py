@@ -12,7 +12,8 @@ class CompiledQuery:
     The API's small, repeated queries cost the ORM more to write than the database to answer.
     `build(stand_ins)` returns the queryset made with the stand-ins (values no row holds, by
     name); it is compiled once and the stand-ins' places among its parameters are noted.
-    `bind(using, values)` returns the same SQL with `values[name]` in those places.
+    `bind(connection, values)` returns the same SQL with `values[name]` in those places, each
+    passed as the ORM passes it.
     """
 
     def __init__(self, build, stand_ins: dict):
@@ -44,11 +45,12 @@ class CompiledQuery:
         return found
 
     def bind(self, connection, values) -> tuple[str, list]:
-        """Return the SQL and its parameters, `values[name]` in the place of each stand-in."""
+        """Return the SQL and its parameters, `values[name]` in the place of each stand-in
+        (a day as the ORM passes it, as the stand-in was)."""
         _, _, sql, params, slots = self.compiled(connection)
         params = list(params)
         for position, name in slots:
-            params[position] = values[name]
+            params[position] = _adapted(connection, values[name])
         return sql, params
 
 

@@ -82,9 +82,8 @@ class MissionQuerySet(PeriodQuerySet):
         if on is not None:
             # One index of the derived rows (mandates.models.AreaPeriod) answers "on D".
             if not isinstance(area, str):
-                connection = connections[self.db]
-                day = connection.ops.adapt_datefield_value(on)
-                sql, params = _HELD_ON.bind(connection, {"area": area.pk, "day": day})
+                values = {"area": area.pk, "day": on}
+                sql, params = _HELD_ON.bind(connections[self.db], values)
                 return self.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (the ORM's SQL)
             periods = self.model.area_periods.rel.related_model
             held = periods.objects.filter(mandate_area__slug=area).active_on(on)

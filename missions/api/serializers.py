@@ -736,10 +736,13 @@ def _prefixed(prefix: str, names: tuple[str, ...]) -> list[str]:
     return [prefix + name for name in names]
 
 
-def _of_mission(model, lookup: str, ordering: tuple, *columns: str) -> CompiledValues:
-    """Return the query of `columns` of the `model` rows whose `lookup` is a mission's pk."""
+def _of_mission(model, lookup: str, ordering: tuple, *columns: str, **expressions):
+    """Return the query of `columns` (and `expressions`) of the `model` rows whose `lookup` is
+    a mission's pk."""
     return CompiledValues(
-        lambda pk: model.objects.filter(**{lookup: pk}).order_by(*ordering).values(*columns)
+        lambda pk: (
+            model.objects.filter(**{lookup: pk}).order_by(*ordering).values(*columns, **expressions)
+        )
     )
 
 
@@ -751,26 +754,27 @@ class MissionDetailRows(MissionRows):
     still documents the form (OpenAPI); tests/api/test_lists.py checks that both agree.
     """
 
-    MISSION = CompiledValues(
-        lambda pk: Mission.objects.filter(pk=pk).values(
-            *MissionRows.columns,
-            "updated_at",  # for last_modified, beside the related rows' own
-            "cluster__name",
-            "region__id",
-            "region__name",
-            "founding_document__id",
-            "founding_document__title",
-            "envoy__mission",
-            "envoy__seat",
-            *_prefixed("envoy__joint_with__", ORGANIZATION_BRIEF),
-            "sanctions_panel__mission",
-            "sanctions_panel__committee",
-            *_prefixed("sanctions_panel__regime_document__", DOCUMENT_BRIEF),
-            "sanctions_panel__experts",
-            "sanctions_panel__expertise",
-            "sanctions_panel__panel_base",
-            **MissionRows.stamps(),
-        )
+    MISSION = _of_mission(
+        Mission,
+        "pk",
+        (),
+        *MissionRows.columns,
+        "updated_at",  # for last_modified, beside the related rows' own
+        "cluster__name",
+        "region__id",
+        "region__name",
+        "founding_document__id",
+        "founding_document__title",
+        "envoy__mission",
+        "envoy__seat",
+        *_prefixed("envoy__joint_with__", ORGANIZATION_BRIEF),
+        "sanctions_panel__mission",
+        "sanctions_panel__committee",
+        *_prefixed("sanctions_panel__regime_document__", DOCUMENT_BRIEF),
+        "sanctions_panel__experts",
+        "sanctions_panel__expertise",
+        "sanctions_panel__panel_base",
+        **MissionRows.stamps(),
     )
     HOSTS = _of_mission(Country, "missions", ("name", "pk"), "id", "iso3", "name")
     MANDATES = _of_mission(
